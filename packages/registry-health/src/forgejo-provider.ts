@@ -5,8 +5,11 @@ import type { PackageVersion } from './retention-policy';
 
 /** The Forgejo packages endpoints retention uses (the forge client satisfies it). */
 export interface ForgejoPackagesApi {
-  listPackages(owner: string, type: string): Promise<{ name: string; version: string; created_at: string }[]>;
-  deletePackageVersion(owner: string, type: string, name: string, version: string): Promise<void>;
+  list(
+    owner: string,
+    options: { type: string },
+  ): Promise<{ name: string; version: string; createdAt: string }[]>;
+  delete(owner: string, type: string, name: string, version: string): Promise<void>;
 }
 
 /**
@@ -20,15 +23,15 @@ export function forgejoRetentionProvider(
 ): RetentionProvider {
   return {
     async listVersions(): Promise<PackageVersion[]> {
-      const packages = await api.listPackages(owner, 'container');
-      return packages.map((p) => ({ package: p.name, version: p.version, created: new Date(p.created_at) }));
+      const packages = await api.list(owner, { type: 'container' });
+      return packages.map((p) => ({ package: p.name, version: p.version, created: new Date(p.createdAt) }));
     },
     digestsOf: (packageName, tag) => manifestDigests(repository(packageName), tag),
     async deleteVersions(packageName, versions) {
       const failed: RetentionFailure[] = [];
       for (const version of versions) {
         try {
-          await api.deletePackageVersion(owner, 'container', packageName, version.version);
+          await api.delete(owner, 'container', packageName, version.version);
         } catch (error) {
           failed.push({
             package: packageName,

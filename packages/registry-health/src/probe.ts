@@ -52,23 +52,22 @@ export async function probeRegistry(access: RegistryAccess, options: ProbeOption
   const checked: ProbeCounts = { repositories: names.length, tags: 0, manifests: 0, blobs: 0 };
   const broken: BrokenReference[] = [];
 
-  for (const name of names) {
+  const walks = await mapLimit(names, options.concurrency, async (name) => {
     const repository = access.repository(options.registry, name);
-    let tags: string[];
     try {
-      tags = await repository.listTags();
+      return { name, repository, tags: await repository.listTags(), seen: new Set<string>() };
     } catch (error) {
       broken.push({ repository: name, tag: '', kind: 'tags-unreadable', detail: message(error) });
-      continue;
+      return { name, repository, tags: [] as string[], seen: new Set<string>() };
     }
-    checked.tags += tags.length;
-    const seen = new Set<string>();
-    await mapLimit(tags, options.concurrency, async (tag) => {
-      const found = await probeTag(repository, tag, options, seen, checked);
-      broken.push(...found.map((entry) => ({ repository: name, tag, ...entry })));
-    });
-    options.logger.debug(`probed ${name}: ${tags.length} tags`);
-  }
+  });
+  const work = walks.flatMap((walk) => walk.tags.map((tag) => ({ walk, tag })));
+  checked.tags = work.length;
+  // Tags of every repository share one concurrency budget: most repositories have only a few tags.
+  await mapLimit(work, options.concurrency, async ({ walk, tag }) => {
+    const found = await probeTag(walk.repository, tag, options, walk.seen, checked);
+    broken.push(...found.map((entry) => ({ repository: walk.name, tag, ...entry })));
+  });
   broken.sort((a, b) => `${a.repository}:${a.tag}`.localeCompare(`${b.repository}:${b.tag}`));
   return { registry: options.registry, checked, broken };
 }
@@ -83,21 +82,22 @@ async function probeTag(
   checked: ProbeCounts,
 ): Promise<Finding[]> {
   let fetched;
-  let expected: Descriptor | undefined;
   try {
-    expected = await repository.manifests.resolve(tag);
+    // One GET per tag: the client checks the bytes against the digest the registry announces.
+    fetched = await repository.manifests.fetch(tag);
     checked.manifests++;
-    fetched = await repository.manifests.fetch(expected.digest);
-    // The client already refuses bytes that do not hash to the digest; this guards any path that does not.
     const actual = digestOf(fetched.bytes);
-    if (actual !== expected.digest) {
-      return [{ kind: 'digest-mismatch', digest: expected.digest, detail: `content hashes to ${actual}` }];
+    if (actual !== fetched.descriptor.digest) {
+      return [
+        { kind: 'digest-mismatch', digest: fetched.descriptor.digest, detail: `content hashes to ${actual}` },
+      ];
     }
   } catch (error) {
     if (error instanceof RegistryError && error.code === 'DIGEST_MISMATCH') {
-      return [{ kind: 'digest-mismatch', digest: expected?.digest, detail: message(error) }];
+      const announced = await repository.manifests.resolve(tag).catch(() => undefined);
+      return [{ kind: 'digest-mismatch', digest: announced?.digest, detail: message(error) }];
     }
-    return [{ kind: 'manifest-unreadable', digest: expected?.digest, detail: message(error) }];
+    return [{ kind: 'manifest-unreadable', detail: message(error) }];
   }
   if (seen.has(fetched.descriptor.digest)) return [];
   seen.add(fetched.descriptor.digest);

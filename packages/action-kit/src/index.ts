@@ -1,4 +1,5 @@
 export { actionsCoreCommands, type RunnerCommands } from './commands';
+export { mapLimit } from './concurrency';
 export { causeChain, GateError, InputError } from './errors';
 export { formatBytes, formatDuration } from './format';
 export {

@@ -3,6 +3,7 @@ import {
   createProgress,
   formatBytes,
   formatDuration,
+  mapLimit,
   markdownTable,
   recordingLogger,
   textTable,
@@ -51,5 +52,33 @@ describe('tables', () => {
   });
   it('renders aligned text', () => {
     expect(textTable(['id', 'sev'], [['CVE-1', 'HIGH']])).toBe('id     sev\n-----  ----\nCVE-1  HIGH');
+  });
+});
+
+describe('mapLimit', () => {
+  it('keeps order and never runs more than the limit at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const result = await mapLimit([5, 1, 4, 2, 3], 2, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((resolve) => setTimeout(resolve, n));
+      running--;
+      return n * 10;
+    });
+    expect({ result, peak }).toEqual({ result: [50, 10, 40, 20, 30], peak: 2 });
+  });
+  it('rethrows the first failure and starts nothing after it', async () => {
+    const started: number[] = [];
+    await expect(
+      mapLimit([1, 2, 3, 4], 1, async (n) => {
+        started.push(n);
+        if (n === 2) throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(started).toEqual([1, 2]);
+  });
+  it.each([0, 1.5, Number.NaN])('refuses a limit of %s', async (limit) => {
+    await expect(mapLimit([1], limit, async () => 1)).rejects.toThrow(RangeError);
   });
 });

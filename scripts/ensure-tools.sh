@@ -34,7 +34,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "ensure-tools: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
     echo "ensure-tools: missing Debian packages: ${missing[*]}" >&2
     echo "ensure-tools: install them with: sudo apt-get install -y ${missing[*]}" >&2

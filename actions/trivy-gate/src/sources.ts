@@ -1,0 +1,140 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError, type ActionContext } from '@sovereign-ci/action-kit';
+import {
+  dockerConfigCredentials,
+  dockerConfigPath,
+  formatReference,
+  RegistryClient,
+  type ImageReference,
+} from '@sovereign-ci/oci';
+import {
+  dbCacheKey,
+  HarborScanSource,
+  installTrivy,
+  readTrivyReport,
+  restoreDbCache,
+  runTrivyScan,
+  saveDbCache,
+  toTrivyJson,
+  type CacheStore,
+  type ScanReport,
+  type ToolCache,
+} from '@sovereign-ci/trivy';
+import type { TrivyGateInputs } from './inputs';
+
+export interface Dependencies {
+  toolCache: ToolCache;
+  cacheStore: CacheStore;
+  now: () => Date;
+}
+
+export interface Scan {
+  report: ScanReport;
+  /** The Trivy JSON file (written here for Harbor). */
+  file: string;
+  /** What was scanned, for messages. */
+  artifact: string;
+}
+
+/** The image by digest; a tag is resolved with the registry first. */
+export async function resolveDigest(
+  ctx: ActionContext,
+  inputs: TrivyGateInputs,
+  ref: ImageReference,
+): Promise<ImageReference> {
+  if (ref.digest) return { registry: ref.registry, repository: ref.repository, digest: ref.digest };
+  const client = new RegistryClient({
+    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env), { env: ctx.env }),
+    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
+    insecureRegistries: inputs.insecureRegistries,
+    logger: ctx.logger,
+  });
+  try {
+    const descriptor = await client.repositoryFor(ref).manifests.resolve(ref.tag ?? 'latest');
+    ctx.logger.info(`${formatReference(ref)} is ${descriptor.digest}`);
+    return { registry: ref.registry, repository: ref.repository, digest: descriptor.digest };
+  } finally {
+    await client.close();
+  }
+}
+
+export async function scanWithTrivy(
+  ctx: ActionContext,
+  inputs: TrivyGateInputs,
+  deps: Dependencies,
+  workDir: string,
+): Promise<Scan> {
+  const ref = await resolveDigest(ctx, inputs, inputs.image!.ref);
+  const image = formatReference(ref);
+  const trivyPath = inputs.trivyUrl
+    ? (
+        await installTrivy({
+          url: inputs.trivyUrl,
+          sha256: inputs.trivySha256!,
+          ...(inputs.trivyVersion ? { version: inputs.trivyVersion } : {}),
+          toolCache: deps.toolCache,
+          logger: ctx.logger,
+        })
+      ).path
+    : 'trivy';
+  const cacheDir = inputs.cache ? path.join(ctx.runner.tempDir, 'trivy-cache') : undefined;
+  const key = dbCacheKey(deps.now(), inputs.dbRepository, inputs.javaDbRepository);
+  const restored = cacheDir ? await restoreDbCache(deps.cacheStore, cacheDir, key, ctx.logger) : undefined;
+  const file = path.join(workDir, 'trivy-report.json');
+  const env: Record<string, string | undefined> = { ...ctx.env };
+  if (inputs.caFile) env.SSL_CERT_FILE = inputs.caFile;
+  await ctx.logger.group(`trivy image ${image}`, () =>
+    runTrivyScan({
+      trivyPath,
+      image,
+      outputFile: file,
+      ...(inputs.dbRepository ? { dbRepository: inputs.dbRepository } : {}),
+      ...(inputs.javaDbRepository ? { javaDbRepository: inputs.javaDbRepository } : {}),
+      skipDbUpdate: inputs.skipDbUpdate,
+      ...(cacheDir ? { cacheDir } : {}),
+      insecure: inputs.insecureRegistries.includes(ref.registry),
+      env,
+      logger: ctx.logger,
+    }),
+  );
+  if (cacheDir && restored && !restored.exactHit && !inputs.skipDbUpdate)
+    await saveDbCache(deps.cacheStore, cacheDir, key, ctx.logger);
+  return { report: await readTrivyReport(file), file, artifact: image };
+}
+
+export async function scanFromHarbor(
+  ctx: ActionContext,
+  inputs: TrivyGateInputs,
+  workDir: string,
+): Promise<Scan> {
+  const ref = await resolveDigest(ctx, inputs, inputs.image!.ref);
+  const harborUrl = inputs.harborUrl!;
+  const credential = await dockerConfigCredentials(dockerConfigPath(ctx.env), { env: ctx.env }).get(
+    new URL(harborUrl).host,
+  );
+  const harbor = new HarborScanSource({
+    url: harborUrl,
+    ...(credential?.username !== undefined
+      ? { username: credential.username, password: credential.password ?? '' }
+      : {}),
+    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
+    waitMs: inputs.harborWaitMs,
+    logger: ctx.logger,
+  });
+  const report = await harbor.scan(ref.repository, ref.digest!);
+  const file = path.join(workDir, 'harbor-report.json');
+  await writeFile(file, JSON.stringify(toTrivyJson(report), null, 2));
+  return { report, file, artifact: formatReference(ref) };
+}
+
+export async function readGivenReport(inputs: TrivyGateInputs): Promise<Scan> {
+  const file = inputs.report!;
+  let report: ScanReport;
+  try {
+    report = await readTrivyReport(file);
+  } catch (error) {
+    throw new InputError('report', (error as Error).message, { cause: error });
+  }
+  return { report, file, artifact: inputs.image?.input ?? report.artifactName ?? file };
+}

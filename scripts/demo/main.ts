@@ -76,7 +76,8 @@ async function main(): Promise<number> {
 
     const keyDir = path.join(work, 'keys');
     await timed(results, 'generate-key-pair', async () => {
-      await runCli(['generate-key-pair', '--output-dir', keyDir], {
+      await mkdir(keyDir, { recursive: true });
+      await runCli(['generate-key-pair', '--output-key-prefix', path.join(keyDir, 'cosign')], {
         ...env,
         COSIGN_PASSWORD: 'demo-password',
       });
@@ -115,6 +116,7 @@ async function main(): Promise<number> {
     });
 
     const destinations = [path.join(work, 'vm-disk'), path.join(work, 'nas')];
+    for (const destination of destinations) await mkdir(destination);
     await timed(results, 'breakglass-save (2 destinations)', async () => {
       const { outputs } = await runAction(
         repoRoot,

@@ -51,6 +51,11 @@ export function runAction(
   });
 }
 
+/** Undoes the workflow-command escaping of a `::error::` message. */
+function unescapeCommand(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+}
+
 /** Times a step; a failure is recorded (and stops the demo) with the step's name and why. */
 export async function timed(results: StepResult[], step: string, fn: () => Promise<string>): Promise<void> {
   const started = Date.now();

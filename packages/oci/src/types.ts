@@ -71,7 +71,7 @@ export interface BlobStore {
 }
 
 export interface BlobPushOptions {
-  /** Bytes per PATCH for chunked uploads. */
+  /** Bytes per PATCH for chunked uploads; given here, blobs larger than it are chunked. */
   chunkSize?: number;
   /** Called with the number of bytes the registry has accepted so far. */
   onProgress?: (bytesDone: number) => void;

@@ -1,0 +1,221 @@
+/**
+ * Pushing a 1 GiB blob to a local registry three ways in one run: our client (streamed from the
+ * file; by its default policy — one PUT up to 2 GiB — and forced into resumable 64 MiB chunks),
+ * `curl -T` (one monolithic PUT: the practical ceiling) and `skopeo copy` from an OCI layout
+ * holding the same blob. Our push runs in a fresh process so its peak RSS is its own.
+ * Everything is generated in a temp dir and removed afterwards. Prints one JSON line.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGzip } from 'node:zlib';
+import { digestOf, MediaType, RegistryClient, type Descriptor } from '@sovereign-ci/oci';
+import { startRegistry } from '../test/harness/registry';
+import { requireTool } from '../test/harness/tools';
+
+const SIZE = Number(process.env.BENCH_BLOB_MIB ?? 1024) * 1024 * 1024;
+const here = fileURLToPath(import.meta.url);
+
+/** Peak RSS of this process image in MB: VmHWM (reset by exec, unlike getrusage's maxrss, which a
+ * spawned child inherits from its parent), else maxRSS. */
+function peakRssMb(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** Random bytes wrapped in a stored (level 0) gzip stream, so skopeo sees a compressed layer and keeps it as is. */
+async function writeBlob(file: string): Promise<Descriptor> {
+  const out = createWriteStream(file);
+  const gzip = createGzip({ level: 0 });
+  const hash = createHash('sha256');
+  let size = 0;
+  gzip.on('data', (c: Buffer) => {
+    hash.update(c);
+    size += c.length;
+  });
+  gzip.pipe(out);
+  const buf = Buffer.alloc(1 << 20);
+  for (let done = 0; done < SIZE - 64 * 1024; done += buf.length) {
+    randomFillSync(buf);
+    if (!gzip.write(Buffer.from(buf))) await new Promise((r) => gzip.once('drain', r));
+  }
+  gzip.end();
+  await new Promise((r) => out.once('close', r));
+  return { mediaType: MediaType.ociLayerTarGzip, digest: `sha256:${hash.digest('hex')}`, size };
+}
+
+function writeLayout(dir: string, blobFile: string, layer: Descriptor): void {
+  const blobs = path.join(dir, 'blobs', 'sha256');
+  mkdirSync(blobs, { recursive: true });
+  renameSync(blobFile, path.join(blobs, layer.digest.slice(7)));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+  );
+  const configDesc = { mediaType: MediaType.ociConfig, digest: digestOf(config), size: config.length };
+  writeFileSync(path.join(blobs, configDesc.digest.slice(7)), config);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MediaType.ociManifest,
+      config: configDesc,
+      layers: [layer],
+    }),
+  );
+  const manifestDigest = digestOf(manifest);
+  writeFileSync(path.join(blobs, manifestDigest.slice(7)), manifest);
+  writeFileSync(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  writeFileSync(
+    path.join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: MediaType.ociManifest,
+          digest: manifestDigest,
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': 'bench' },
+        },
+      ],
+    }),
+  );
+}
+
+/** The child: our client pushes the file, then reports its time and peak RSS. */
+async function child(host: string, file: string, layer: Descriptor, mode: string): Promise<void> {
+  const baselineMb = peakRssMb();
+  // 'default': the client's own choice (one streamed PUT up to 2 GiB); 'chunked': resumable 64 MiB PATCHes.
+  const client = new RegistryClient(mode === 'chunked' ? { monolithicThreshold: 0 } : {});
+  const started = process.hrtime.bigint();
+  await client
+    .repository(host, `bench/ours-${mode}`)
+    .blobs.push(layer, () => createReadStream(file, { highWaterMark: 256 * 1024 }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await client.close();
+  process.stdout.write(JSON.stringify({ seconds, maxRssMb: peakRssMb(), baselineMb }));
+}
+
+async function curlPut(host: string, file: string, layer: Descriptor): Promise<number> {
+  const curl = requireTool('curl');
+  const head = execFileSync(
+    curl,
+    ['-sS', '-i', '-X', 'POST', `http://${host}/v2/bench/curl/blobs/uploads/`],
+    { encoding: 'utf8' },
+  );
+  const location = /^location:\s*(\S+)/im.exec(head)?.[1];
+  if (!location) throw new Error(`no upload location from the registry:\n${head}`);
+  const url = new URL(location, `http://${host}`);
+  url.searchParams.set('digest', layer.digest);
+  const started = process.hrtime.bigint();
+  const status = execFileSync(
+    curl,
+    [
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-T',
+      file,
+      '-H',
+      'Content-Type: application/octet-stream',
+      url.toString(),
+    ],
+    { encoding: 'utf8' },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (status !== '201') throw new Error(`curl PUT answered ${status}`);
+  return seconds;
+}
+
+function skopeoCopy(host: string, layoutDir: string, home: string): number {
+  const started = process.hrtime.bigint();
+  execFileSync(
+    requireTool('skopeo'),
+    [
+      '--insecure-policy',
+      'copy',
+      '--dest-tls-verify=false',
+      `oci:${layoutDir}:bench`,
+      `docker://${host}/bench/skopeo:bench`,
+    ],
+    { env: { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, 'data') }, stdio: 'pipe' },
+  );
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    await child(
+      process.argv[3]!,
+      process.argv[4]!,
+      JSON.parse(process.argv[5]!) as Descriptor,
+      process.argv[6]!,
+    );
+    return;
+  }
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bench-blob-push-'));
+  const registry = await startRegistry('plain');
+  try {
+    const layoutDir = path.join(tmp, 'layout');
+    const raw = path.join(tmp, 'blob');
+    const layer = await writeBlob(raw);
+    writeLayout(layoutDir, raw, layer);
+    const file = path.join(layoutDir, 'blobs', 'sha256', layer.digest.slice(7));
+
+    const ourPush = (mode: string) => {
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', here, '--child', registry.host, file, JSON.stringify(layer), mode],
+        { encoding: 'utf8', maxBuffer: 1 << 20 },
+      );
+      if (run.status !== 0) throw new Error(`our ${mode} push failed:\n${run.stderr}`);
+      return JSON.parse(run.stdout) as { seconds: number; maxRssMb: number; baselineMb: number };
+    };
+    const ours = ourPush('default');
+    const chunked = ourPush('chunked');
+    const curlSeconds = await curlPut(registry.host, file, layer);
+    const skopeoSeconds = skopeoCopy(registry.host, layoutDir, tmp);
+
+    const mbps = (s: number) => Math.round((layer.size / 1e6 / s) * 10) / 10;
+    const round = (n: number) => Math.round(n * 100) / 100;
+    console.log(
+      JSON.stringify({
+        bench: 'blob-push',
+        bytes: layer.size,
+        ours_mb_s: mbps(ours.seconds),
+        ours_chunked_64mib_mb_s: mbps(chunked.seconds),
+        curl_put_mb_s: mbps(curlSeconds),
+        skopeo_copy_mb_s: mbps(skopeoSeconds),
+        ratio_vs_curl: round(curlSeconds / ours.seconds),
+        ratio_vs_skopeo: round(skopeoSeconds / ours.seconds),
+        ours_peak_rss_mb: Math.round(ours.maxRssMb),
+        ours_rss_before_push_mb: Math.round(ours.baselineMb),
+        ours_chunked_peak_rss_mb: Math.round(chunked.maxRssMb),
+        chunked_ratio_vs_curl: round(curlSeconds / chunked.seconds),
+        targets: { ratio_vs_curl: 0.9, ratio_vs_skopeo: 1.3, peak_rss_mb: 150 },
+      }),
+    );
+  } finally {
+    await registry.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -36,10 +36,10 @@ async function writeBlob(file: string): Promise<Descriptor> {
   for (let done = 0; done < SIZE; done += buf.length) {
     randomFillSync(buf);
     hash.update(buf);
-    if (!out.write(Buffer.from(buf))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(Buffer.from(buf))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   out.end();
-  await new Promise((r) => out.once('close', r));
+  await new Promise<void>((r) => out.once('close', () => r()));
   return { mediaType: 'application/octet-stream', digest: `sha256:${hash.digest('hex')}`, size: SIZE };
 }
 

@@ -57,7 +57,7 @@ async function writeBlob(file: string): Promise<Descriptor> {
     if (!gzip.write(Buffer.from(buf))) await new Promise((r) => gzip.once('drain', r));
   }
   gzip.end();
-  await new Promise((r) => out.once('close', r));
+  await new Promise<void>((r) => out.once('close', () => r()));
   return { mediaType: MediaType.ociLayerTarGzip, digest: `sha256:${hash.digest('hex')}`, size };
 }
 

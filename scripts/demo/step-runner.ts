@@ -38,7 +38,11 @@ export function runAction(
       if (code !== 0) {
         const failure = log.split('\n').find((line) => line.startsWith('::error::'));
         reject(
-          new Error(failure ? failure.slice('::error::'.length) : `exit code ${code}\n${log.slice(-2000)}`),
+          new Error(
+            failure
+              ? unescapeCommand(failure.slice('::error::'.length))
+              : `exit code ${code}\n${log.slice(-2000)}`,
+          ),
         );
         return;
       }

@@ -12,6 +12,7 @@ import {
   type InputSource,
 } from '@sovereign-ci/action-kit';
 import {
+  parseFlavor,
   parseRegistryMirror,
   parseTagRules,
   TagRuleError,
@@ -48,25 +49,32 @@ export interface BuildPushInputs {
   defaultBranch?: string;
 }
 
+/** A repository without tag or digest (`images`, `cache-repo`), normalised to `registry/repository`. */
+function readRepository(name: string, line: string, hint: string): string {
+  let ref;
+  try {
+    ref = parseReference(line);
+  } catch (error) {
+    throw new InputError(name, (error as InvalidReferenceError).message, { cause: error });
+  }
+  if (ref.tag !== undefined || ref.digest !== undefined)
+    throw new InputError(name, `'${line}' has a ${ref.digest ? 'digest' : 'tag'}: ${hint}`);
+  return formatReference(ref);
+}
+
 function readImages(env: InputSource): string[] {
   const lines = readList(env, 'images');
   if (lines.length === 0) throw new InputError('images', 'list at least one repository, one per registry');
-  const images = lines.map((line) => {
-    let ref;
-    try {
-      ref = parseReference(line);
-    } catch (error) {
-      throw new InputError('images', (error as InvalidReferenceError).message, { cause: error });
-    }
-    if (ref.tag !== undefined || ref.digest !== undefined) {
-      throw new InputError(
-        'images',
-        `'${line}' has a ${ref.digest ? 'digest' : 'tag'}: list repositories only and put tags in 'tags'`,
-      );
-    }
-    return formatReference(ref);
-  });
-  return [...new Set(images)];
+  const hint = "list repositories only and put tags in 'tags'";
+  return [...new Set(lines.map((line) => readRepository('images', line, hint)))];
+}
+
+/** `cache-repo` and `cache-ttl` only mean something with `cache: true`; set without it they are an error. */
+function readCacheRepo(env: InputSource, cache: boolean): string | undefined {
+  const value = readString(env, 'cache-repo');
+  if (value === undefined) return undefined;
+  if (!cache) throw new InputError('cache-repo', "is set but 'cache' is false: set cache: true to use it");
+  return readRepository('cache-repo', value, 'give a repository, the builder names the cache entries');
 }
 
 function readTags(env: InputSource): string[] {
@@ -78,6 +86,17 @@ function readTags(env: InputSource): string[] {
     throw error;
   }
   return tags;
+}
+
+function readFlavor(env: InputSource): string[] {
+  const lines = readLines(env, 'flavor');
+  try {
+    parseFlavor(lines);
+  } catch (error) {
+    if (error instanceof TagRuleError) throw new InputError('flavor', error.message, { cause: error });
+    throw error;
+  }
+  return lines;
 }
 
 function readPath(env: InputSource, name: string, base: string): string | undefined {
@@ -125,26 +144,23 @@ export function readInputs(env: InputSource, cwd: string = process.cwd()): Build
   const caFile = readPath(env, 'ca-file', cwd);
   if (caFile !== undefined && !existsSync(caFile))
     throw new InputError('ca-file', `${caFile} does not exist`);
-  const cacheRepo = readString(env, 'cache-repo');
-  if (cacheRepo !== undefined) {
-    try {
-      parseReference(cacheRepo);
-    } catch (error) {
-      throw new InputError('cache-repo', (error as Error).message, { cause: error });
-    }
-  }
+  const cache = readBoolean(env, 'cache', false);
+  const cacheRepo = readCacheRepo(env, cache);
+  const cacheTtl = goDuration(env);
+  if (cacheTtl !== undefined && !cache)
+    throw new InputError('cache-ttl', "is set but 'cache' is false: set cache: true to use it");
 
   const inputs: BuildPushInputs = {
     context,
     file,
     images: readImages(env),
     tags: readTags(env),
-    flavor: readLines(env, 'flavor'),
+    flavor: readFlavor(env),
     labels: readMap(env, 'labels'),
     annotations: readMap(env, 'annotations'),
     buildArgs: readMap(env, 'build-args'),
     push: readBoolean(env, 'push', true),
-    cache: readBoolean(env, 'cache', false),
+    cache,
     reproducible: readBoolean(env, 'reproducible', false),
     registryMirrors,
     insecureRegistries: readList(env, 'insecure-registries'),
@@ -156,7 +172,7 @@ export function readInputs(env: InputSource, cwd: string = process.cwd()): Build
     target: readString(env, 'target'),
     platform,
     cacheRepo,
-    cacheTtl: goDuration(env),
+    cacheTtl,
     caFile,
     executor: readString(env, 'executor'),
     defaultBranch: readString(env, 'default-branch'),

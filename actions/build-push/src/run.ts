@@ -57,26 +57,30 @@ function computeMetadata(
     });
   } catch (error) {
     if (error instanceof TagRuleError) throw new InputError('tags', error.message, { cause: error });
-    if (error instanceof TemplateError) throw new InputError('labels', error.message, { cause: error });
+    if (error instanceof TemplateError)
+      throw new InputError(error.field ?? 'labels', error.message, { cause: error });
     throw error;
   }
 }
 
+/** Every registry pushed to (images, cache-repo) needs credentials; the error names the input. */
 async function checkCredentials(
   inputs: BuildPushInputs,
   credentials: CredentialProvider,
   configPath: string,
 ): Promise<void> {
-  const registries = [
-    ...inputs.images.map(registryOf),
-    ...(inputs.cacheRepo ? [registryOf(inputs.cacheRepo)] : []),
+  const checks: [string, string[]][] = [
+    ['images', inputs.images.map(registryOf)],
+    ['cache-repo', inputs.cacheRepo ? [registryOf(inputs.cacheRepo)] : []],
   ];
-  const missing = await registriesWithoutCredentials(registries, credentials, inputs.insecureRegistries);
-  if (missing.length > 0) {
-    throw new InputError(
-      'images',
-      `no credentials for ${missing.join(', ')} in ${configPath}: run the login action for each registry first`,
-    );
+  for (const [input, registries] of checks) {
+    const missing = await registriesWithoutCredentials(registries, credentials, inputs.insecureRegistries);
+    if (missing.length > 0) {
+      throw new InputError(
+        input,
+        `no credentials for ${missing.join(', ')} in ${configPath}: run the login action for each registry first`,
+      );
+    }
   }
 }
 
@@ -175,6 +179,8 @@ export function createRun(deps: BuildPushDeps = {}): ActionStep {
       const imageRefs = inputs.push ? inputs.images.map((image) => `${image}@${result.digest}`) : [];
       ctx.outputs.set('digest', result.digest);
       ctx.outputs.set('image-refs', imageRefs.join('\n'));
+      // One reference for steps that take a single image (trivy-gate, breakglass-save): the first registry's.
+      ctx.outputs.set('image-ref', imageRefs[0] ?? '');
       ctx.outputs.set('tags', metadata.tags.join('\n'));
       ctx.outputs.set('labels', metadata.labels);
       ctx.outputs.setLarge('metadata', {
@@ -182,6 +188,7 @@ export function createRun(deps: BuildPushDeps = {}): ActionStep {
         builder: inputs.builder,
         pushed: inputs.push,
         images: inputs.images,
+        'image-ref': imageRefs[0] ?? '',
         'image-refs': imageRefs,
         tags: metadata.tags,
         'tag-names': metadata.tagNames,

@@ -4,6 +4,7 @@ import { DEFAULT_FLAVOR, parseFlavor } from './flavor';
 import type { MetadataContext } from './metadata-context';
 import { mergeLabels, ociLabels } from './oci-labels';
 import { parseTagRules } from './tag-rules';
+import { TemplateError } from './template';
 
 export interface ImageMetadataOptions {
   /** Repositories without tags, one per registry (`harbor.lab/team/app`). */
@@ -39,11 +40,19 @@ export function computeImageMetadata(context: MetadataContext, options: ImageMet
   });
   const names = tagNames(version, flavor);
   const base = ociLabels(context, version.main);
+  const merge = (field: 'labels' | 'annotations'): Record<string, string> => {
+    try {
+      return mergeLabels(base, options[field] ?? {}, context);
+    } catch (error) {
+      if (error instanceof TemplateError) throw new TemplateError(error.message, field);
+      throw error;
+    }
+  };
   return {
     version,
     tagNames: names,
     tags: options.images.flatMap((image) => names.map((tag) => `${image}:${tag}`)),
-    labels: mergeLabels(base, options.labels ?? {}, context),
-    annotations: mergeLabels(base, options.annotations ?? {}, context),
+    labels: merge('labels'),
+    annotations: merge('annotations'),
   };
 }

@@ -7,7 +7,11 @@ export type TemplateValue = string | number | ((args: string[], hash: Record<str
 export type TemplateScope = Readonly<Record<string, TemplateValue>>;
 
 export class TemplateError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The option whose value held the template (`labels`, `annotations`), when known. */
+    readonly field?: string,
+  ) {
     super(message);
     this.name = 'TemplateError';
   }

@@ -1,4 +1,4 @@
-import { GateError, textTable, type Logger } from '@sovereign-ci/action-kit';
+import { GateError, mapLimit, textTable, type Logger } from '@sovereign-ci/action-kit';
 import { registryOf } from './build-spec';
 
 /** What verification needs from a registry client (adapter: registryClientStore). */
@@ -33,19 +33,6 @@ export interface VerifyOptions {
   logger: Logger;
   /** Parallel registry requests (default 8). */
   concurrency?: number;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 async function lookup(store: PushedImageStore, image: string, tag: string): Promise<string> {

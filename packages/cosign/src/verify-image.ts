@@ -2,6 +2,7 @@ import type { Logger } from '@sovereign-ci/action-kit';
 import {
   referenceSelector,
   RegistryError,
+  type Descriptor,
   type ImageReference,
   type RegistryClient,
 } from '@sovereign-ci/oci';
@@ -47,6 +48,22 @@ export interface ImageVerification {
 const MAX_CANDIDATES = 200;
 const MAX_SIGNATURE_BYTES = 1024 * 1024;
 
+/**
+ * A signature's bytes, or why they could not be read: a registry error on one signature (a missing or
+ * oversized blob, a digest mismatch) is a finding in the table, not an abort of the whole verification.
+ */
+async function readSignature(
+  repo: ReturnType<VerifyOptions['client']['repository']>,
+  layer: Descriptor,
+): Promise<Buffer | { unreadable: string }> {
+  try {
+    return await repo.blobs.fetchBytes(layer, MAX_SIGNATURE_BYTES);
+  } catch (error) {
+    if (!(error instanceof RegistryError)) throw error;
+    return { unreadable: `cannot read ${layer.digest}: ${error.message.split('\n')[0]}` };
+  }
+}
+
 function finding(format: Finding['format'], location: string, outcome: Outcome): Finding {
   return {
     format,
@@ -78,7 +95,11 @@ async function legacyFindings(
       findings.push({ format: 'legacy', location, ok: false, detail });
       continue;
     }
-    const payload = await repo.blobs.fetchBytes(layer, MAX_SIGNATURE_BYTES);
+    const payload = await readSignature(repo, layer);
+    if (!Buffer.isBuffer(payload)) {
+      findings.push({ format: 'legacy', location, ok: false, detail: payload.unreadable });
+      continue;
+    }
     const outcome = verifySimpleSigning(
       { mediaType: layer.mediaType, payload, annotations: layer.annotations ?? {} },
       { keys: options.keys, digest, annotations: options.annotations },
@@ -116,7 +137,11 @@ async function bundleFindings(
       continue;
     }
     for (const layer of layers) {
-      const bytes = await repo.blobs.fetchBytes(layer, MAX_SIGNATURE_BYTES);
+      const bytes = await readSignature(repo, layer);
+      if (!Buffer.isBuffer(bytes)) {
+        findings.push({ format: 'bundle', location, ok: false, detail: bytes.unreadable });
+        continue;
+      }
       findings.push(
         finding(
           'bundle',

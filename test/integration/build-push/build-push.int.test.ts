@@ -121,6 +121,7 @@ describe('build-push with Buildah', () => {
     it('sets the outputs', () => {
       const digest = outputs.digest as string;
       expect(outputs['image-refs']).toBe(images.map((image) => `${image}@${digest}`).join('\n'));
+      expect(outputs['image-ref']).toBe(`${tokenReg.host}/infra/app@${digest}`);
       expect(outputs.tags).toBe(images.flatMap((image) => TAGS.map((tag) => `${image}:${tag}`)).join('\n'));
       const labels = JSON.parse(outputs.labels as string) as Record<string, string>;
       expect(labels.team).toBe('infra');

@@ -92,6 +92,7 @@ describe('build-push with Buildah and a registry mirror', () => {
       const outputs = await build(`${deadRegistry}=${reg.host}/mirror`, 'mirrored');
       expect(outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
       expect(outputs['image-refs']).toBe('');
+      expect(outputs['image-ref']).toBe('');
     });
   });
   describe('when it is not', () => {

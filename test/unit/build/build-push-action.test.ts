@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActionContext, InputError } from '@sovereign-ci/action-kit';
+import { createActionContext } from '@sovereign-ci/action-kit';
 import { writeFile as writeFileAsync } from 'node:fs/promises';
 import type { CommandRunner, PushedImageStore } from '@sovereign-ci/build';
-import { readInputs } from '../../../actions/build-push/src/inputs';
 import { createRun } from '../../../actions/build-push/src/run';
 import { fakeCommands } from './fake-commands';
+import { inputEnv as inputs } from './input-env';
 import { loadEvent } from './events';
 
 let dir: string;
@@ -26,110 +26,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-const inputs = (values: Record<string, string>) =>
-  Object.fromEntries(Object.entries(values).map(([key, value]) => [`INPUT_${key.toUpperCase()}`, value]));
-
-describe('build-push readInputs', () => {
-  describe('when the inputs are complete', () => {
-    it('returns typed, resolved values', () => {
-      const env = inputs({
-        context: 'app',
-        images: 'harbor.lab/infra/app\ngit.example.org/infra/app',
-        tags: 'type=sha\ntype=semver,pattern={{major}}.{{minor}}',
-        'build-args': 'GREETING=hello  world\nEMPTY=',
-        'registry-mirrors': 'docker.io=https://harbor.lab/docker-hub/',
-        'insecure-registries': 'registry.old.lan:5000',
-        'cache-ttl': '14d',
-        'extra-args': '--compressed-caching=false --snapshot-mode=redo',
-        builder: 'buildah',
-      });
-      expect(readInputs(env, dir)).toEqual({
-        context: path.join(dir, 'app'),
-        file: path.join(dir, 'app', 'Dockerfile'),
-        images: ['harbor.lab/infra/app', 'git.example.org/infra/app'],
-        tags: ['type=sha', 'type=semver,pattern={{major}}.{{minor}}'],
-        flavor: [],
-        labels: {},
-        annotations: {},
-        buildArgs: { GREETING: 'hello  world', EMPTY: '' },
-        push: true,
-        cache: false,
-        cacheTtl: '1209600s',
-        reproducible: false,
-        registryMirrors: [{ registry: 'docker.io', mirror: 'harbor.lab/docker-hub' }],
-        insecureRegistries: ['registry.old.lan:5000'],
-        builder: 'buildah',
-        storageDriver: 'vfs',
-        extraArgs: ['--compressed-caching=false', '--snapshot-mode=redo'],
-      });
-    });
-  });
-
-  describe('when an input is bad', () => {
-    it.each([
-      [
-        'a missing Dockerfile',
-        { context: 'app', file: 'app/Containerfile', images: 'harbor.lab/infra/app' },
-        'file',
-        /the Dockerfile .*app\/Containerfile does not exist/,
-      ],
-      [
-        'an image with a tag',
-        { context: 'app', images: 'harbor.lab/infra/app:1.0' },
-        'images',
-        /'harbor.lab\/infra\/app:1.0' has a tag: list repositories only/,
-      ],
-      [
-        'an image with a digest',
-        { context: 'app', images: `harbor.lab/infra/app@sha256:${'a'.repeat(64)}` },
-        'images',
-        /has a digest/,
-      ],
-      ['no image', { context: 'app' }, 'images', /at least one repository/],
-      [
-        'an invalid tag rule',
-        { context: 'app', images: 'harbor.lab/infra/app', tags: 'type=semver' },
-        'tags',
-        /type=semver needs a pattern/,
-      ],
-      [
-        'an unknown rule type',
-        { context: 'app', images: 'harbor.lab/infra/app', tags: 'type=nightly' },
-        'tags',
-        /unknown type 'nightly'/,
-      ],
-      [
-        'two platforms',
-        { context: 'app', images: 'harbor.lab/infra/app', platform: 'linux/amd64,linux/arm64' },
-        'platform',
-        /one platform/,
-      ],
-      [
-        'a bad mirror',
-        { context: 'app', images: 'harbor.lab/infra/app', 'registry-mirrors': 'harbor.lab' },
-        'registry-mirrors',
-        /registry=mirror/,
-      ],
-      [
-        'an unknown builder',
-        { context: 'app', images: 'harbor.lab/infra/app', builder: 'docker' },
-        'builder',
-        /kaniko, buildah/,
-      ],
-    ])('rejects %s', (_title, values, input, message) => {
-      let error: unknown;
-      try {
-        readInputs(inputs(values), dir);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(InputError);
-      expect((error as InputError).input).toBe(input);
-      expect((error as InputError).message).toMatch(message);
-    });
-  });
-});
 
 describe('build-push run', () => {
   function runWith(values: Record<string, string>) {
@@ -166,6 +62,21 @@ describe('build-push run', () => {
     });
   });
 
+  describe('when the cache repository has no credentials', () => {
+    it('names cache-repo, before any builder starts', async () => {
+      const { promise, started } = runWith({
+        context: 'app',
+        images: 'harbor.lab/infra/app',
+        cache: 'true',
+        'cache-repo': 'git.example.org/infra/cache',
+      });
+      await expect(promise).rejects.toThrow(
+        `input 'cache-repo': no credentials for git.example.org in ${path.join(dockerConfigDir, 'config.json')}`,
+      );
+      expect(started).toEqual([]);
+    });
+  });
+
   describe('when a rule has an invalid enable expression', () => {
     it('fails before any builder starts', async () => {
       const { promise, started } = runWith({
@@ -176,6 +87,19 @@ describe('build-push run', () => {
       await expect(promise).rejects.toThrow(
         /input 'tags': invalid tag rule .*unknown expression '\{\{is_main\}\}'/,
       );
+      expect(started).toEqual([]);
+    });
+  });
+
+  describe('when an annotation has an unknown expression', () => {
+    it('names the annotations input, before any builder starts', async () => {
+      const { promise, started } = runWith({
+        context: 'app',
+        images: 'harbor.lab/infra/app',
+        labels: 'team=infra',
+        annotations: 'stage={{stage}}',
+      });
+      await expect(promise).rejects.toThrow(/^input 'annotations': unknown expression '\{\{stage\}\}'/);
       expect(started).toEqual([]);
     });
   });
@@ -263,6 +187,7 @@ describe('build-push run, end to end with a fake executor and registries', () =>
       metadata: JSON.parse(outputs.metadata as string),
     }).toEqual({
       digest: DIGEST,
+      'image-ref': `harbor.lab/infra/app@${DIGEST}`,
       'image-refs': images.map((image) => `${image}@${DIGEST}`).join('\n'),
       tags: tags.join('\n'),
       labels,
@@ -271,6 +196,7 @@ describe('build-push run, end to end with a fake executor and registries', () =>
         builder: 'kaniko',
         pushed: true,
         images,
+        'image-ref': `harbor.lab/infra/app@${DIGEST}`,
         'image-refs': images.map((image) => `${image}@${DIGEST}`),
         tags,
         'tag-names': ['main', 'latest', 'sha-3f9c2e7'],

@@ -83,7 +83,9 @@ async function main(): Promise<void> {
         reference_bare_gets_ms: Math.round(referenceMs),
         ratio_vs_reference: Math.round((probeMs / referenceMs) * 100) / 100,
         target_ms: TARGET_MS,
-        meets_target: probeMs < TARGET_MS && withBlobsMs < TARGET_MS,
+        // the target is for the default probe (blobs: false); blobs: true is reported beside it
+        meets_target: probeMs < TARGET_MS,
+        with_blobs_within_target: withBlobsMs < TARGET_MS,
         peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       }),
     );

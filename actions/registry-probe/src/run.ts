@@ -13,15 +13,16 @@ export async function run(ctx: ActionContext): Promise<void> {
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
   });
+  // undefined walks the catalog; an owner without container packages walks nothing
   const repositories = inputs.repositories.length
     ? inputs.repositories
     : inputs.forgejoOwner
       ? await forgejoContainerRepositories(inputs.forgejoUrl as string, inputs.forgejoOwner, inputs.token)
-      : [];
+      : undefined;
 
   const report = await probeRegistry(client, {
     registry: inputs.registry,
-    repositories,
+    ...(repositories ? { repositories } : {}),
     blobs: inputs.blobs,
     concurrency: inputs.concurrency,
     logger: ctx.logger,

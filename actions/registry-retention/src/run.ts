@@ -37,7 +37,7 @@ export async function run(ctx: ActionContext): Promise<void> {
     ctx.logger.info(textTable(['package', 'version', 'created', 'reason'], result.deleted.map(row)));
   ctx.outputs.setLarge('deleted', result.deleted);
   ctx.outputs.setLarge('kept', result.kept);
-  ctx.outputs.set('failed', result.failed);
+  ctx.outputs.setLarge('failed', result.failed);
   ctx.summary.write(
     `### Registry retention (${inputs.provider}${result.dryRun ? ', dry run' : ''})\n\n${verb} ${result.deleted.length}, kept ${result.kept.length}.\n\n` +
       (result.deleted.length

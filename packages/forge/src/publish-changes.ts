@@ -29,9 +29,6 @@ export interface PublishResult {
   pull?: PullRequestInfo;
 }
 
-const sameLabels = (a: readonly string[], b: readonly string[]): boolean =>
-  [...a].sort().join('\n') === [...b].sort().join('\n');
-
 /**
  * Commits the files to one branch off the base and opens its pull request, or updates the open one
  * (found by listing open pulls and filtering by head). Refuses a branch with commits it did not make.
@@ -66,14 +63,19 @@ export async function publishChanges(client: ForgeClient, o: PublishOptions): Pr
     logger.info(`opened pull request #${pull.number}: ${pull.url}`);
     return { action: 'created', ...(commit ? { commit } : {}), pull };
   }
-  const needsUpdate = open.title !== o.title || open.body !== o.body || !sameLabels(open.labels, labels);
+  // Labels are added, never taken away: someone may have labelled the pull request by hand.
+  const missingLabels = labels.filter((label) => !open.labels.includes(label));
+  const needsUpdate = open.title !== o.title || open.body !== o.body || missingLabels.length > 0;
   if (!needsUpdate && !commit) {
     logger.info(`pull request #${open.number} is up to date`);
     return { action: 'unchanged', pull: open };
   }
-  const pull = needsUpdate
-    ? await client.updatePull(repo, open.number, { title: o.title, body: o.body, labels })
-    : open;
+  const update = {
+    title: o.title,
+    body: o.body,
+    ...(missingLabels.length > 0 ? { labels: [...open.labels, ...missingLabels] } : {}),
+  };
+  const pull = needsUpdate ? await client.updatePull(repo, open.number, update) : open;
   logger.info(`updated pull request #${pull.number}: ${pull.url}`);
   return { action: 'updated', ...(commit ? { commit } : {}), pull };
 }

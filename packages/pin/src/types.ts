@@ -12,7 +12,8 @@ export type OccurrenceKind =
   | 'image-field';
 
 /** Why a reference is not pinned. */
-export type SkipReason = 'scratch' | 'stage-alias' | 'variable' | 'pinned' | 'unresolved' | 'invalid';
+export type SkipReason =
+  'scratch' | 'stage-alias' | 'variable' | 'pinned' | 'unresolved' | 'invalid' | 'unsupported';
 
 /** A located image reference: `start`/`end` index the file's decoded text, `byteStart`/`byteEnd` its bytes. */
 export interface ImageOccurrence {

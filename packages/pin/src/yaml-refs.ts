@@ -1,4 +1,13 @@
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Scalar } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Node,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { TextPosition } from './text-position';
 import type { FileScan, OccurrenceKind } from './types';
 
@@ -28,6 +37,7 @@ export function scanYaml(file: string, text: string, kind: YamlFileKind): FileSc
   const scan: FileScan = { file, occurrences: [], skipped: [] };
   const visit = (node: unknown, occurrenceKind: OccurrenceKind, prefix = ''): void => {
     if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return;
+    if (!node.value.trim().startsWith(prefix)) return;
     const scalar = node as Scalar<string>;
     const [rangeStart, valueEnd] = scalar.range as [number, number, number];
     let start = rangeStart;
@@ -36,6 +46,8 @@ export function scanYaml(file: string, text: string, kind: YamlFileKind): FileSc
       start += 1;
       end -= 1;
     } else if (scalar.type !== 'PLAIN') {
+      const detail = 'a YAML block scalar (| or >) is not rewritten: write the reference on the line';
+      scan.skipped.push(pos.skip(file, occurrenceKind, start, scalar.value.trim(), 'unsupported', detail));
       return;
     }
     if (!scalar.value.startsWith(prefix)) return;
@@ -53,6 +65,19 @@ export function scanYaml(file: string, text: string, kind: YamlFileKind): FileSc
     } else {
       scan.occurrences.push(pos.occurrence(file, occurrenceKind, start, end));
     }
+  };
+
+  /** Helm's `image: {repository, tag}`: the reference is split over several scalars, so it is reported, not pinned. */
+  const skipImageMap = (node: YAMLMap, at: number): void => {
+    const part = (key: string): string => {
+      const value = mapGet(node, key);
+      return isScalar(value) ? String(value.value) : '';
+    };
+    const tag = part('tag');
+    const image = `${part('repository')}${tag ? `:${tag}` : ''}`;
+    const detail =
+      'a Helm-style image map (repository, tag) is not rewritten: pin it in the chart values by hand';
+    scan.skipped.push(pos.skip(file, 'image-field', at, image, 'unsupported', detail));
   };
 
   for (const doc of parseAllDocuments(text)) {
@@ -79,8 +104,10 @@ export function scanYaml(file: string, text: string, kind: YamlFileKind): FileSc
         if (isMap(node)) {
           for (const item of node.items) {
             if (!isPair(item)) continue;
-            if (isScalar(item.key) && item.key.value === 'image' && isScalar(item.value))
-              visit(item.value, 'image-field');
+            const isImage = isScalar(item.key) && item.key.value === 'image';
+            if (isImage && isScalar(item.value)) visit(item.value, 'image-field');
+            else if (isImage && isMap(item.value) && mapGet(item.value, 'repository') !== undefined)
+              skipImageMap(item.value, (item.key as Scalar).range?.[0] ?? 0);
             else walk(item.value as Node);
           }
         } else if (isSeq(node)) node.items.forEach(walk);

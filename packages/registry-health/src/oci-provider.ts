@@ -42,7 +42,7 @@ export function ociRetentionProvider(
     async retainShared(deleted, kept) {
       const keptDigests = new Set<string>();
       for (const tag of kept) {
-        if (isDigestVersion(tag.version)) keptDigests.add(tag.version);
+        if (isDigestVersion(tag.version)) keptDigests.add(`${tag.package}@${tag.version}`);
         else
           for (const digest of await cachedDigests(tag.package, tag.version))
             keptDigests.add(`${tag.package}@${digest}`);

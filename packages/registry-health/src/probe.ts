@@ -10,7 +10,12 @@ import {
 import type { RegistryAccess } from './registry-access';
 
 export type BrokenKind =
-  'tags-unreadable' | 'manifest-unreadable' | 'digest-mismatch' | 'missing-child' | 'missing-blob';
+  | 'tags-unreadable'
+  | 'manifest-unreadable'
+  | 'digest-mismatch'
+  | 'missing-child'
+  | 'missing-blob'
+  | 'blob-unreadable';
 
 export interface BrokenReference {
   repository: string;
@@ -36,7 +41,7 @@ export interface ProbeReport {
 
 export interface ProbeOptions {
   registry: string;
-  /** Repositories to walk; the catalog when empty. */
+  /** Repositories to walk; the catalog when absent (an empty list walks nothing). */
   repositories?: string[];
   blobs: boolean;
   concurrency: number;
@@ -48,37 +53,59 @@ export interface ProbeOptions {
  * and, with `blobs`, every config and layer blob. Each digest is checked once per repository.
  */
 export async function probeRegistry(access: RegistryAccess, options: ProbeOptions): Promise<ProbeReport> {
-  const names = options.repositories?.length ? options.repositories : await access.catalog(options.registry);
+  const names = options.repositories ?? (await access.catalog(options.registry));
   const checked: ProbeCounts = { repositories: names.length, tags: 0, manifests: 0, blobs: 0 };
   const broken: BrokenReference[] = [];
 
   const walks = await mapLimit(names, options.concurrency, async (name) => {
     const repository = access.repository(options.registry, name);
     try {
-      return { name, repository, tags: await repository.listTags(), seen: new Set<string>() };
+      return { name, repository, tags: await repository.listTags(), memo: new Map() as Memo };
     } catch (error) {
       broken.push({ repository: name, tag: '', kind: 'tags-unreadable', detail: message(error) });
-      return { name, repository, tags: [] as string[], seen: new Set<string>() };
+      return { name, repository, tags: [] as string[], memo: new Map() as Memo };
     }
   });
   const work = walks.flatMap((walk) => walk.tags.map((tag) => ({ walk, tag })));
   checked.tags = work.length;
   // Tags of every repository share one concurrency budget: most repositories have only a few tags.
   await mapLimit(work, options.concurrency, async ({ walk, tag }) => {
-    const found = await probeTag(walk.repository, tag, options, walk.seen, checked);
+    const found = await probeTag(walk.repository, tag, options, walk.memo, checked);
     broken.push(...found.map((entry) => ({ repository: walk.name, tag, ...entry })));
   });
-  broken.sort((a, b) => `${a.repository}:${a.tag}`.localeCompare(`${b.repository}:${b.tag}`));
+  const order = (b: BrokenReference): string => `${b.repository}:${b.tag}:${b.digest ?? ''}`;
+  broken.sort((a, b) => order(a).localeCompare(order(b)));
   return { registry: options.registry, checked, broken };
 }
 
 type Finding = Omit<BrokenReference, 'repository' | 'tag'>;
+/**
+ * Findings by what was checked (`manifest:`, `child:`, `blob:` + digest) in one repository: each digest is
+ * checked once, and every tag that reaches a broken one reports it.
+ */
+type Memo = Map<string, Promise<Finding[]>>;
+
+function once(memo: Memo, key: string, check: () => Promise<Finding[]>): Promise<Finding[]> {
+  let found = memo.get(key);
+  if (!found) {
+    found = check();
+    memo.set(key, found);
+  }
+  return found;
+}
+
+/** One check after the other (the concurrency budget is spent on tags, not within one). */
+async function inTurn<T>(items: readonly T[], check: (item: T) => Promise<Finding[]>): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const item of items) findings.push(...(await check(item)));
+  return findings;
+}
 
 async function probeTag(
   repository: Repository,
   tag: string,
   options: ProbeOptions,
-  seen: Set<string>,
+  memo: Memo,
   checked: ProbeCounts,
 ): Promise<Finding[]> {
   let fetched;
@@ -99,49 +126,61 @@ async function probeTag(
     }
     return [{ kind: 'manifest-unreadable', detail: message(error) }];
   }
-  if (seen.has(fetched.descriptor.digest)) return [];
-  seen.add(fetched.descriptor.digest);
-
   const manifest = fetched.manifest;
-  if ('manifests' in manifest) {
-    const findings: Finding[] = [];
-    for (const child of manifest.manifests) {
-      if (seen.has(child.digest)) continue;
-      seen.add(child.digest);
-      checked.manifests++;
-      const present = await exists(() => repository.manifests.exists(child.digest));
-      if (!present) {
-        findings.push({ kind: 'missing-child', digest: child.digest, detail: describeChild(child) });
-      } else if (options.blobs && !isIndexMediaType(child.mediaType)) {
-        const childManifest = (await repository.manifests.fetch(child.digest)).manifest as ImageManifest;
-        findings.push(...(await probeBlobs(repository, childManifest, seen, checked)));
-      }
-    }
-    return findings;
+  return once(memo, `manifest:${fetched.descriptor.digest}`, () =>
+    'manifests' in manifest
+      ? inTurn(manifest.manifests, (child) =>
+          once(memo, `child:${child.digest}`, () => {
+            checked.manifests++;
+            return probeChild(repository, child, options.blobs, memo, checked);
+          }),
+        )
+      : options.blobs
+        ? probeBlobs(repository, manifest, memo, checked)
+        : Promise.resolve([]),
+  );
+}
+
+/** HEADs an index child and, with `blobs`, fetches it (digest checked) and HEADs its blobs. Never throws. */
+async function probeChild(
+  repository: Repository,
+  child: Descriptor,
+  blobs: boolean,
+  memo: Memo,
+  checked: ProbeCounts,
+): Promise<Finding[]> {
+  const { digest } = child;
+  try {
+    if (!(await repository.manifests.exists(digest)))
+      return [{ kind: 'missing-child', digest, detail: describeChild(child) }];
+    if (!blobs || isIndexMediaType(child.mediaType)) return [];
+    const childManifest = (await repository.manifests.fetch(digest)).manifest as ImageManifest;
+    return await probeBlobs(repository, childManifest, memo, checked);
+  } catch (error) {
+    const mismatch = error instanceof RegistryError && error.code === 'DIGEST_MISMATCH';
+    const kind: BrokenKind = mismatch ? 'digest-mismatch' : 'manifest-unreadable';
+    return [{ kind, digest, detail: `${describeChild(child)}: ${message(error)}` }];
   }
-  return options.blobs ? probeBlobs(repository, manifest, seen, checked) : [];
 }
 
 async function probeBlobs(
   repository: Repository,
   manifest: ImageManifest,
-  seen: Set<string>,
+  memo: Memo,
   checked: ProbeCounts,
 ): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  for (const blob of [manifest.config, ...manifest.layers]) {
-    if (seen.has(blob.digest)) continue;
-    seen.add(blob.digest);
-    checked.blobs++;
-    if (!(await exists(() => repository.blobs.exists(blob.digest)))) {
-      findings.push({ kind: 'missing-blob', digest: blob.digest, detail: blob.mediaType });
-    }
-  }
-  return findings;
-}
-
-async function exists(check: () => Promise<Descriptor | undefined>): Promise<boolean> {
-  return (await check()) !== undefined;
+  const blobs = [manifest.config, ...(manifest.layers ?? [])].filter((b): b is Descriptor => !!b?.digest);
+  return inTurn(blobs, (blob) =>
+    once(memo, `blob:${blob.digest}`, async () => {
+      checked.blobs++;
+      try {
+        if (await repository.blobs.exists(blob.digest)) return [];
+        return [{ kind: 'missing-blob', digest: blob.digest, detail: blob.mediaType }];
+      } catch (error) {
+        return [{ kind: 'blob-unreadable', digest: blob.digest, detail: message(error) }];
+      }
+    }),
+  );
 }
 
 function describeChild(child: Descriptor): string {

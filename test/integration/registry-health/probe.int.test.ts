@@ -90,6 +90,53 @@ describe('probeRegistry', () => {
     });
   });
 
+  describe('when two tags point at an index that lost a child', () => {
+    it('reports the missing child for each tag', async () => {
+      const repository = client.repository(registry.host, 'team/shared');
+      const multi = await pushSampleIndex(repository, 'v1');
+      await repository.manifests.push(
+        multi.index.mediaType,
+        (await repository.manifests.fetch('v1')).bytes,
+        'latest',
+      );
+      const child = multi.children[0]!.manifest.digest;
+      const revision = ['repositories', 'team/shared', '_manifests', 'revisions', 'sha256', hex(child)];
+      await rm(storagePath(registry, ...revision), { recursive: true });
+
+      const report = await probe();
+      expect(
+        report.broken.filter((b) => b.repository === 'team/shared').map((b) => [b.tag, b.kind, b.digest]),
+      ).toEqual([
+        ['latest', 'missing-child', child],
+        ['v1', 'missing-child', child],
+      ]);
+    });
+  });
+
+  describe('when the stored bytes of an index child no longer match its digest', () => {
+    it('reports that child and goes on probing the rest', async () => {
+      const multi = await pushSampleIndex(client.repository(registry.host, 'team/rotten-child'), 'v1');
+      const child = multi.children[0]!.manifest.digest;
+      const data = storagePath(registry, 'blobs', 'sha256', hex(child).slice(0, 2), hex(child), 'data');
+      await writeFile(
+        data,
+        (await readFile(data, 'utf8')).replace('"schemaVersion":2', '"schemaVersion": 2'),
+      );
+
+      const report = await probe();
+      expect(report.broken.filter((b) => b.repository === 'team/rotten-child')).toEqual([
+        {
+          repository: 'team/rotten-child',
+          tag: 'v1',
+          kind: 'digest-mismatch',
+          digest: child,
+          detail: expect.stringMatching(/^index child .*linux\/amd64.*does not match its digest/),
+        },
+      ]);
+      expect(report.broken.filter((b) => b.repository === 'team/app')).toEqual([]);
+    });
+  });
+
   describe('when stored manifest bytes no longer match their digest', () => {
     it('reports a digest mismatch for that tag', async () => {
       const image = await pushSampleImage(client.repository(registry.host, 'team/rotten'), 'v1');

@@ -99,6 +99,23 @@ describe('publishChanges', () => {
     });
   });
 
+  describe('when someone labelled the pull request by hand', () => {
+    it('keeps that label on the next run, also when no labels are asked for', async () => {
+      const first = await publishChanges(client, options('FROM a:1\n', { labels: ['deps'] }));
+      await client.updatePull({ owner: 'team', repo: 'app' }, first.pull!.number, {
+        labels: ['deps', 'bot'],
+      });
+      const second = await publishChanges(client, options('FROM a:2\n', { labels: ['deps'] }));
+      const third = await publishChanges(client, options('FROM a:3\n'));
+      expect([second.action, second.pull?.labels, third.action, third.pull?.labels]).toEqual([
+        'updated',
+        ['bot', 'deps'],
+        'updated',
+        ['bot', 'deps'],
+      ]);
+    });
+  });
+
   describe('when someone else committed to the branch', () => {
     it('refuses with ForeignCommitsError naming the commit', async () => {
       await publishChanges(client, options('FROM a:1\n'));

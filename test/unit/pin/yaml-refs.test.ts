@@ -10,6 +10,9 @@ services:\r
   cache: { image: redis:7 }\r
   built:\r
     build: .\r
+  folded:\r
+    image: >-\r
+      busybox:1.36\r
   env:\r
     image: \${REGISTRY}/app:1\r
 `;
@@ -55,7 +58,7 @@ const cases: [string, YamlFileKind, string, string[], string[]][] = [
     'compose',
     compose,
     ['compose 4 nginx:1.27', 'compose 6 postgres:16', 'compose 7 redis:7'],
-    ['variable ${REGISTRY}/app:1'],
+    ['unsupported busybox:1.36', 'variable ${REGISTRY}/app:1'],
   ],
   [
     'workflow (container string and map, services, docker:// uses)',
@@ -74,7 +77,7 @@ const cases: [string, YamlFileKind, string, string[], string[]][] = [
     'manifest',
     manifest,
     ['image-field 8 ghcr.io/team/app:1.2.3', 'image-field 10 busybox:1.36'],
-    [],
+    ['unsupported nginx:1.27'],
   ],
 ];
 
@@ -86,6 +89,22 @@ describe('scanYaml', () => {
         occurrences: scan.occurrences.map((o) => `${o.kind} ${o.line} ${o.text}`),
         skipped: scan.skipped.map((s) => `${s.reason} ${s.image}`),
       }).toEqual({ occurrences, skipped });
+    });
+  });
+
+  describe('when Helm values split the image into repository and tag', () => {
+    it('reports the map as skipped, with its line and why', () => {
+      expect(scanYaml('values.yaml', manifest, 'manifest').skipped).toEqual([
+        {
+          file: 'values.yaml',
+          line: 12,
+          kind: 'image-field',
+          image: 'nginx:1.27',
+          reason: 'unsupported',
+          detail:
+            'a Helm-style image map (repository, tag) is not rewritten: pin it in the chart values by hand',
+        },
+      ]);
     });
   });
 

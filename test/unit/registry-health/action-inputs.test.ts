@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { actionsCoreCommands, setSecretMasker } from '@sovereign-ci/action-kit';
 import { readInputs as readProbeInputs } from '../../../actions/registry-probe/src/inputs';
 import { readInputs as readRetentionInputs } from '../../../actions/registry-retention/src/inputs';
 
@@ -31,21 +32,44 @@ describe('registry-probe readInputs', () => {
       { INPUT_REGISTRY: 'h', 'INPUT_FORGEJO-OWNER': 'infra' },
       "input 'forgejo-url': is required with forgejo-owner outside a Forgejo job",
     ],
+    [
+      { INPUT_REGISTRY: 'h', 'INPUT_FORGEJO-OWNER': 'infra', 'INPUT_FORGEJO-URL': 'git.example.org' },
+      "input 'forgejo-url': expected an http(s) URL such as https://git.example.org, got 'git.example.org'",
+    ],
   ])('refuses %j', (env, message) => {
     expect(() => readProbeInputs(env)).toThrow(message);
   });
-  it('takes the Forgejo server and job token from the runner', () => {
+  it('takes the Forgejo server and job token from the runner, masking the token', () => {
+    const masked: string[] = [];
+    setSecretMasker((value) => void masked.push(value));
     const inputs = readProbeInputs({
       INPUT_REGISTRY: 'git.example.org',
       'INPUT_FORGEJO-OWNER': 'infra',
       FORGEJO_SERVER_URL: 'https://git.example.org',
       FORGEJO_TOKEN: 'job-token',
     });
-    expect([inputs.forgejoUrl, inputs.token]).toEqual(['https://git.example.org', 'job-token']);
+    expect([inputs.forgejoUrl, inputs.token, masked]).toEqual([
+      'https://git.example.org',
+      'job-token',
+      ['job-token'],
+    ]);
   });
 });
 
+afterEach(() => setSecretMasker((value) => actionsCoreCommands.setSecret(value)));
+
 describe('registry-retention readInputs', () => {
+  it('falls back to the job token, masking it', () => {
+    const masked: string[] = [];
+    setSecretMasker((value) => void masked.push(value));
+    const inputs = readRetentionInputs({
+      INPUT_REGISTRY: 'git.example.org',
+      INPUT_OWNER: 'infra',
+      FORGEJO_SERVER_URL: 'https://git.example.org',
+      GITHUB_TOKEN: 'job-token-2',
+    });
+    expect([inputs.token, masked]).toEqual(['job-token-2', ['job-token-2']]);
+  });
   it('is a dry run keeping 10 by default', () => {
     const inputs = readRetentionInputs({
       INPUT_REGISTRY: 'git.example.org',
@@ -74,6 +98,22 @@ describe('registry-retention readInputs', () => {
     [
       { INPUT_REGISTRY: 'r', INPUT_PROVIDER: 'oci', 'INPUT_DRY-RUN': 'nope' },
       "input 'dry-run': expected true or false, got 'nope'",
+    ],
+    [
+      { INPUT_REGISTRY: 'r', INPUT_OWNER: 'infra', FORGEJO_SERVER_URL: 'https://x', INPUT_REPOSITORIES: 'a' },
+      "input 'repositories': applies to provider oci; with provider forgejo set owner",
+    ],
+    [
+      { INPUT_REGISTRY: 'r', INPUT_PROVIDER: 'oci', 'INPUT_DELETE-UNTAGGED': 'true' },
+      "input 'delete-untagged': applies to provider forgejo: a plain registry cannot list untagged manifests",
+    ],
+    [
+      { INPUT_REGISTRY: 'r', INPUT_PROVIDER: 'oci', INPUT_OWNER: 'infra' },
+      "input 'owner': applies to provider forgejo; with provider oci set repositories",
+    ],
+    [
+      { INPUT_REGISTRY: 'r', INPUT_OWNER: 'infra', 'INPUT_FORGEJO-URL': 'ftp://x' },
+      "input 'forgejo-url': expected an http(s) URL such as https://git.example.org, got 'ftp://x'",
     ],
   ])('refuses %j', (env, message) => {
     expect(() => readRetentionInputs(env)).toThrow(message);

@@ -21,6 +21,8 @@ export interface FakePull {
   state: 'open' | 'closed';
   labels: number[];
   created: string;
+  /** `owner/name` of a fork the head branch lives in (default: this repository); null for a deleted fork. */
+  headRepo?: string | null;
 }
 
 export interface FakeLabel {

@@ -153,7 +153,13 @@ export class Shapes {
         .map((id) => r.labels.find((l) => l.id === id))
         .filter((l): l is FakeLabel => !!l)
         .map((l) => this.label(r, l)),
-      head: branchInfo(p.head),
+      head:
+        p.headRepo === undefined
+          ? branchInfo(p.head)
+          : {
+              ...branchInfo(p.head),
+              repo: p.headRepo === null ? null : { ...this.repository(r), full_name: p.headRepo },
+            },
       base: branchInfo(p.base),
       html_url: `${this.base}/${r.owner}/${r.name}/pulls/${p.number}`,
       url: `${this.base}/${r.owner}/${r.name}/pulls/${p.number}`,

@@ -1,3 +1,4 @@
+import { isOwnBranch } from './own-branch';
 import { ForgeHttp, encodePath, type ForgeHttpOptions } from './forge-http';
 import type {
   WireBranch,
@@ -134,7 +135,7 @@ export class ForgejoClient implements ForgeClient {
 
   async listOpenPulls(r: RepoRef, filter: { head?: string } = {}): Promise<PullRequestInfo[]> {
     const pulls = (await this.paginate<WirePull>(`${repoPath(r)}/pulls`, { state: 'open' })).map(toPull);
-    return filter.head === undefined ? pulls : pulls.filter((p) => p.head === filter.head);
+    return filter.head === undefined ? pulls : pulls.filter((p) => isOwnBranch(p, r, filter.head as string));
   }
 
   async createPull(r: RepoRef, o: CreatePullOptions): Promise<PullRequestInfo> {

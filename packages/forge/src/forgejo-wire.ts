@@ -25,7 +25,7 @@ export interface WirePull {
   title?: string;
   body?: string | null;
   state?: string;
-  head?: { ref?: string; sha?: string };
+  head?: { ref?: string; sha?: string; repo?: { full_name?: string } | null };
   base?: { ref?: string };
   labels?: WireLabel[] | null;
 }

@@ -1,3 +1,4 @@
+import { isOwnBranch } from './own-branch';
 import { ForgeHttp, encodePath, type ForgeHttpOptions } from './forge-http';
 import type {
   WireBranch,
@@ -130,7 +131,7 @@ export class GitHubClient implements ForgeClient {
       out.push(...items.map(toPull));
       if (items.length < PER_PAGE) break;
     }
-    return filter.head === undefined ? out : out.filter((p) => p.head === filter.head);
+    return filter.head === undefined ? out : out.filter((p) => isOwnBranch(p, r, filter.head as string));
   }
 
   async createPull(r: RepoRef, o: CreatePullOptions): Promise<PullRequestInfo> {

@@ -56,6 +56,8 @@ export interface PullRequestInfo {
   state: string;
   head: string;
   headSha: string;
+  /** `owner/name` of the repository the head branch lives in; empty when the fork was deleted. */
+  headRepository: string;
   base: string;
   labels: string[];
 }

@@ -14,6 +14,7 @@ export function toPull(p: WirePull): PullRequestInfo {
     state: p.state ?? '',
     head: p.head?.ref ?? '',
     headSha: p.head?.sha ?? '',
+    headRepository: p.head?.repo?.full_name ?? '',
     base: p.base?.ref ?? '',
     labels: (p.labels ?? []).map((l) => l.name ?? '').sort(),
   };

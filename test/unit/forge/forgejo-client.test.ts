@@ -118,17 +118,27 @@ describe('ForgejoClient', () => {
         base: 'main',
         labels: ['automated'],
       });
+      // Same branch name, but in a fork: never ours.
+      for (const headRepo of ['someone/app']) {
+        const fake_ = fake.repo('team', 'app');
+        fake_.pulls.push({
+          ...fake_.pulls.at(-1)!,
+          id: 900 + fake_.pulls.length,
+          number: 900 + fake_.pulls.length,
+          headRepo,
+        });
+      }
       const all = await client.listOpenPulls(repo);
       const mine = await client.listOpenPulls(repo, { head: 'repin' });
       expect({ all: all.map((p) => p.head).sort(), mine }).toEqual({
-        all: ['a', 'b', 'c', 'repin'],
+        all: ['a', 'b', 'c', 'repin', 'repin'],
         mine: [{ ...open, url: `${fake.url}/team/app/pulls/${open.number}` }],
       });
       expect(open.labels).toEqual(['automated']);
       expect(fake.repo('team', 'app').pulls.find((p) => p.number === open.number)?.labels).toEqual([
         label.id,
       ]);
-      // 4 open pulls, 2 per page: X-Total-Count ends the listing after page 2
+      // 5 open pulls, 2 per page: X-Total-Count ends each listing after page 3
       expect(
         fake.requests
           .filter((r) => r.operationId === 'repoListPullRequests')
@@ -138,7 +148,7 @@ describe('ForgejoClient', () => {
         '/api/v1/repos/team/app/pulls?state=open&page=1&limit=2',
         '/api/v1/repos/team/app/pulls?state=open&page=2&limit=2',
       ]);
-      expect(fake.requests.filter((r) => r.operationId === 'repoListPullRequests').length).toBe(4);
+      expect(fake.requests.filter((r) => r.operationId === 'repoListPullRequests').length).toBe(6);
     });
 
     it('names the labels that do not exist', async () => {

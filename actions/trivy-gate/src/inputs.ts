@@ -17,6 +17,7 @@ import {
   PKG_TYPES,
   type PkgType,
   type Severity,
+  versionFromUrl,
 } from '@sovereign-ci/trivy';
 
 export const SOURCES = ['trivy', 'report', 'harbor'] as const;
@@ -53,6 +54,14 @@ function readImage(env: InputSource, required: boolean): TrivyGateInputs['image'
   if (input === undefined) {
     if (required) throw new InputError('image', 'is required with this source');
     return undefined;
+  }
+  // No reference holds whitespace or a comma: such a value is a list, which this action does not take.
+  const items = input.split(/[\s,]+/).filter((item) => item !== '' && item !== '-');
+  if (items.length > 1) {
+    throw new InputError(
+      'image',
+      `one image per step, got ${items.length} (${items.join(', ')}); use one step or matrix entry per image`,
+    );
   }
   try {
     return { input, ref: parseReference(input) };
@@ -112,8 +121,27 @@ function readUrl(env: InputSource, name: string): string | undefined {
   return value;
 }
 
+/** Inputs only one source reads (none has a default, so a value given to another source is a mistake). */
+const SOURCE_ONLY: Record<string, Source> = {
+  report: 'report',
+  'trivy-url': 'trivy',
+  'trivy-sha256': 'trivy',
+  'trivy-version': 'trivy',
+  'db-repository': 'trivy',
+  'java-db-repository': 'trivy',
+  'harbor-url': 'harbor',
+};
+
+function refuseOtherSources(env: InputSource, source: Source): void {
+  for (const [name, owner] of Object.entries(SOURCE_ONLY)) {
+    if (owner !== source && readString(env, name) !== undefined)
+      throw new InputError(name, `is read only with source '${owner}' (source is '${source}')`);
+  }
+}
+
 export function readInputs(env: InputSource): TrivyGateInputs {
   const source = readEnum(env, 'source', SOURCES, 'trivy');
+  refuseOtherSources(env, source);
   const image = readImage(env, source !== 'report');
   const report = readExistingFile(env, 'report');
   if (source === 'report' && report === undefined)
@@ -124,6 +152,8 @@ export function readInputs(env: InputSource): TrivyGateInputs {
     .replace(/^sha256:/, '');
   if (trivyUrl && trivySha256 === undefined)
     throw new InputError('trivy-sha256', 'is required with trivy-url');
+  if (!trivyUrl && trivySha256 !== undefined)
+    throw new InputError('trivy-sha256', 'applies only with trivy-url (without it, trivy comes from PATH)');
   if (trivySha256 !== undefined && !/^[0-9a-f]{64}$/.test(trivySha256)) {
     throw new InputError('trivy-sha256', 'expected 64 hex digits (the sha256 of the tarball)');
   }
@@ -137,6 +167,13 @@ export function readInputs(env: InputSource): TrivyGateInputs {
   const ignoreFile = readExistingFile(env, 'ignore-file');
   const sarif = readSarif(env);
   const trivyVersion = readString(env, 'trivy-version')?.replace(/^v/, '');
+  if (!trivyUrl && trivyVersion !== undefined)
+    throw new InputError(
+      'trivy-version',
+      'applies only with trivy-url (it names the version of that tarball)',
+    );
+  if (trivyUrl && trivyVersion === undefined && versionFromUrl(trivyUrl) === undefined)
+    throw new InputError('trivy-version', `is required: the file name of trivy-url carries no version`);
   const dbRepository = readString(env, 'db-repository');
   const javaDbRepository = readString(env, 'java-db-repository');
   return {

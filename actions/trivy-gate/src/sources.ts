@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, type ActionContext } from '@sovereign-ci/action-kit';
+import { InputError, maskSecret, type ActionContext } from '@sovereign-ci/action-kit';
 import {
   dockerConfigCredentials,
   dockerConfigPath,
@@ -10,7 +10,9 @@ import {
 } from '@sovereign-ci/oci';
 import {
   dbCacheKey,
+  HarborError,
   HarborScanSource,
+  InstallError,
   installTrivy,
   readTrivyReport,
   restoreDbCache,
@@ -59,6 +61,26 @@ export async function resolveDigest(
   }
 }
 
+const INSTALL_INPUT = { sha256: 'trivy-sha256', version: 'trivy-version', tarball: 'trivy-url' } as const;
+
+/** Trivy from trivy-url through the tool cache; what it refuses is an error naming the input at fault. */
+async function install(ctx: ActionContext, inputs: TrivyGateInputs, deps: Dependencies): Promise<string> {
+  try {
+    const installed = await installTrivy({
+      url: inputs.trivyUrl!,
+      sha256: inputs.trivySha256!,
+      ...(inputs.trivyVersion ? { version: inputs.trivyVersion } : {}),
+      toolCache: deps.toolCache,
+      logger: ctx.logger,
+    });
+    return installed.path;
+  } catch (error) {
+    if (error instanceof InstallError)
+      throw new InputError(INSTALL_INPUT[error.reason], error.message, { cause: error });
+    throw error;
+  }
+}
+
 export async function scanWithTrivy(
   ctx: ActionContext,
   inputs: TrivyGateInputs,
@@ -67,22 +89,17 @@ export async function scanWithTrivy(
 ): Promise<Scan> {
   const ref = await resolveDigest(ctx, inputs, inputs.image!.ref);
   const image = formatReference(ref);
-  const trivyPath = inputs.trivyUrl
-    ? (
-        await installTrivy({
-          url: inputs.trivyUrl,
-          sha256: inputs.trivySha256!,
-          ...(inputs.trivyVersion ? { version: inputs.trivyVersion } : {}),
-          toolCache: deps.toolCache,
-          logger: ctx.logger,
-        })
-      ).path
-    : 'trivy';
+  const trivyPath = inputs.trivyUrl ? await install(ctx, inputs, deps) : 'trivy';
   const cacheDir = inputs.cache ? path.join(ctx.runner.tempDir, 'trivy-cache') : undefined;
   const key = dbCacheKey(deps.now(), inputs.dbRepository, inputs.javaDbRepository);
   const restored = cacheDir ? await restoreDbCache(deps.cacheStore, cacheDir, key, ctx.logger) : undefined;
   const file = path.join(workDir, 'trivy-report.json');
   const env: Record<string, string | undefined> = { ...ctx.env };
+  if (!inputs.dbRepository && !inputs.skipDbUpdate && !env.TRIVY_DB_REPOSITORY) {
+    ctx.logger.warning(
+      'no db-repository: Trivy will fetch its DB from its public default (set db-repository to an internal mirror, or skip-db-update)',
+    );
+  }
   if (inputs.caFile) env.SSL_CERT_FILE = inputs.caFile;
   await ctx.logger.group(`trivy image ${image}`, () =>
     runTrivyScan({
@@ -113,6 +130,7 @@ export async function scanFromHarbor(
   const credential = await dockerConfigCredentials(dockerConfigPath(ctx.env), { env: ctx.env }).get(
     new URL(harborUrl).host,
   );
+  if (credential?.password) maskSecret(credential.password);
   const harbor = new HarborScanSource({
     url: harborUrl,
     ...(credential?.username !== undefined
@@ -122,7 +140,19 @@ export async function scanFromHarbor(
     waitMs: inputs.harborWaitMs,
     logger: ctx.logger,
   });
-  const report = await harbor.scan(ref.repository, ref.digest!);
+  let report: ScanReport;
+  try {
+    report = await harbor.scan(ref.repository, ref.digest!);
+  } catch (error) {
+    if (error instanceof HarborError && (error.status === 401 || error.status === 403)) {
+      const who = credential?.username === undefined ? 'no credentials' : 'the credentials';
+      throw new HarborError(
+        `${error.message}: ${who} for ${new URL(harborUrl).host} in the docker config`,
+        error.status,
+      );
+    }
+    throw error;
+  }
   const file = path.join(workDir, 'harbor-report.json');
   await writeFile(file, JSON.stringify(toTrivyJson(report), null, 2));
   return { report, file, artifact: formatReference(ref) };

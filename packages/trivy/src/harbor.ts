@@ -75,6 +75,9 @@ export function harborSeverity(value: string | undefined): Finding['severity'] {
 /** Harbor's report onto the scan model. Harbor says nothing of status or package class. */
 export function harborReportToScan(report: HarborReport, target: string): ScanReport {
   const result: ScanTarget = { target };
+  const list: unknown = report.vulnerabilities;
+  if (list !== undefined && list !== null && !Array.isArray(list))
+    throw new HarborError("Harbor report: 'vulnerabilities' is not a list");
   const findings: Finding[] = (report.vulnerabilities ?? []).map((v) => {
     if (!v || typeof v.id !== 'string') throw new HarborError('Harbor report: a vulnerability without id');
     const title = v.description?.split('\n')[0]?.trim();
@@ -114,11 +117,12 @@ export class HarborScanSource {
       encodeURIComponent(repo),
     )}/artifacts/${digest}`;
     const deadline = Date.now() + this.options.waitMs;
+    let overview: ScanOverview | undefined;
     for (;;) {
       const body = (await this.get(`${artifact}?with_scan_overview=true`)) as {
         scan_overview?: Record<string, ScanOverview>;
       };
-      const overview = pick(body.scan_overview);
+      overview = pick(body.scan_overview);
       const status = overview?.scan_status;
       if (!overview || !status)
         throw new HarborError(`Harbor has no scan of ${repository}@${digest} (not scanned)`);
@@ -139,7 +143,15 @@ export class HarborScanSource {
     >;
     const report = pick(additions);
     if (!report) throw new HarborError(`Harbor returned no vulnerability report for ${repository}@${digest}`);
-    return harborReportToScan(report, `${repository}@${digest}`);
+    const scan = harborReportToScan(report, `${repository}@${digest}`);
+    // The overview counts the same report: fewer findings than it says is a truncated report, never a pass.
+    const total = overview.summary?.total;
+    if (typeof total === 'number' && scan.findings.length < total) {
+      throw new HarborError(
+        `Harbor's report of ${repository}@${digest} lists ${scan.findings.length} vulnerabilities, its scan overview ${total}`,
+      );
+    }
+    return scan;
   }
 
   private async get(url: string): Promise<unknown> {

@@ -64,6 +64,10 @@ export function parsePlainIgnore(text: string, file: string): IgnoreEntry[] {
     if (!line || line.startsWith('#')) return;
     const fields = line.split(/\s+/);
     const entry: IgnoreEntry = { id: fields[0]!, source: `${file}:${index + 1}` };
+    // No finding ID ends in ':' or is '-': such a file is a .trivyignore.yaml under a plain name, which
+    // would otherwise ignore nothing without a word.
+    if (entry.id.endsWith(':') || entry.id === '-')
+      throw new IgnoreFileError(`${entry.source}: this is YAML; name the file .trivyignore.yaml (or .yml)`);
     const exp = fields.slice(1).find((f) => f.startsWith('exp:'));
     if (exp !== undefined) {
       const date = parseExpiry(exp.slice(4), false);

@@ -64,6 +64,7 @@ export {
 export {
   InstallError,
   installTrivy,
+  type InstallErrorReason,
   sha256File,
   versionFromUrl,
   type InstalledTrivy,

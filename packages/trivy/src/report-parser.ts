@@ -20,7 +20,6 @@ const COMMA_OR_END = 5;
 const STRING = 6;
 const LITERAL = 7;
 const DONE = 8;
-const SKIPPING = 9;
 
 const LITERAL_PATTERN = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
 
@@ -33,13 +32,18 @@ interface Frame {
   target: Record<string, unknown> | undefined;
 }
 
+function hasBackslash(buf: Buffer, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (buf[k] === 0x5c) return true;
+  return false;
+}
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /**
  * A streaming reader of Trivy's JSON report: it tokenizes chunk by chunk and keeps only the fields the gate
  * reads, so a report of any size costs memory in proportion to its findings, not its bytes. Containers the
- * gate does not read (descriptions' neighbours: CVSS, references, package lists, metadata) are scanned for
- * their extent only; everything else is checked as JSON.
+ * gate does not read (CVSS, references, package lists, metadata) are tokenized and checked as JSON like the
+ * rest, but build nothing: a report that is not valid JSON anywhere is refused, never half-read.
  */
 export class TrivyReportParser {
   private mode = VALUE;
@@ -47,8 +51,6 @@ export class TrivyReportParser {
   private top: Frame | undefined;
   private offset = 0;
   private escape = false;
-  private skipDepth = 0;
-  private afterString = COMMA_OR_END;
   private stringIsKey = false;
   private capture: { target: Record<string, unknown>; field: string } | undefined;
   private parts: Buffer[] = [];
@@ -61,7 +63,6 @@ export class TrivyReportParser {
     while (i < n) {
       const mode = this.mode;
       if (mode === STRING) i = this.scanString(chunk, i);
-      else if (mode === SKIPPING) i = this.scanSkipped(chunk, i);
       else if (mode === LITERAL) i = this.scanLiteral(chunk, i);
       else {
         while (i < n && isSpace(chunk[i]!)) i++;
@@ -128,14 +129,9 @@ export class TrivyReportParser {
           `'${slot!.bytes.toString('latin1')}' must be a ${field === 'schemaVersion' ? 'number' : 'string'}`,
           i,
         );
-      if (role === SKIP) {
-        // Not read: only its extent matters, so it is scanned for brackets and strings, not tokenized.
-        this.skipDepth = 1;
-        this.mode = SKIPPING;
-        return i + 1;
-      }
+      // A container the gate does not read (role SKIP) is still tokenized, so it is checked as JSON.
       const wantsArray = role === RESULTS || role === VULNS;
-      if (role !== ROOT && wantsArray !== array)
+      if (role !== ROOT && role !== SKIP && wantsArray !== array)
         this.fail(`'${describeRole(role)}' must be ${wantsArray ? 'an array' : 'an object'}`, i);
       const frame: Frame = {
         array,
@@ -158,7 +154,6 @@ export class TrivyReportParser {
     if (c === 0x22) {
       if (field === 'schemaVersion') this.fail("'SchemaVersion' must be a number", i);
       this.stringIsKey = false;
-      this.afterString = COMMA_OR_END;
       this.mode = STRING;
       return i + 1;
     }
@@ -181,7 +176,8 @@ export class TrivyReportParser {
 
   private scanString(buf: Buffer, from: number): number {
     const n = buf.length;
-    const collect = this.stringIsKey || this.capture !== undefined;
+    // Keys matter only in containers the gate reads; values only when captured.
+    const collect = (this.stringIsKey && this.top!.role !== SKIP) || this.capture !== undefined;
     let i = from;
     for (;;) {
       if (this.escape) {
@@ -202,7 +198,7 @@ export class TrivyReportParser {
         continue;
       }
       if (collect) this.finishString(buf, from, quote);
-      else this.mode = this.afterString;
+      else this.mode = this.stringIsKey ? COLON : COMMA_OR_END;
       return quote + 1;
     }
     if (collect) this.parts.push(Buffer.from(buf.subarray(from, n)));
@@ -217,46 +213,23 @@ export class TrivyReportParser {
       this.parts = [];
     }
     if (this.stringIsKey) {
-      this.top!.slot = lookupKey(this.top!.role, buf, start, end);
+      const role = this.top!.role;
+      let slot = lookupKey(role, buf, start, end);
+      if (slot === undefined && hasBackslash(buf, start, end)) {
+        // An escaped key (`"Vuln\u0065rabilities"`) is the same key once decoded.
+        const key = Buffer.from(this.decode(buf.toString('utf8', start, end), end));
+        slot = lookupKey(role, key, 0, key.length);
+      }
+      this.top!.slot = slot;
       this.mode = COLON;
       return;
     }
     let text = buf.toString('utf8', start, end);
-    if (text.includes('\\')) {
-      try {
-        text = JSON.parse(`"${text}"`) as string;
-      } catch {
-        this.fail('invalid string escape', end);
-      }
-    }
+    if (text.includes('\\')) text = this.decode(text, end);
     const { target, field } = this.capture!;
     this.builder.assign(target, field, text);
     this.capture = undefined;
     this.mode = COMMA_OR_END;
-  }
-
-  private scanSkipped(buf: Buffer, from: number): number {
-    const n = buf.length;
-    let i = from;
-    let depth = this.skipDepth;
-    while (i < n) {
-      const c = buf[i++]!;
-      if (c === 0x22) {
-        this.skipDepth = depth;
-        this.stringIsKey = false;
-        this.capture = undefined;
-        this.afterString = SKIPPING;
-        this.mode = STRING;
-        return i;
-      }
-      if (c === 0x7b || c === 0x5b) depth++;
-      else if ((c === 0x7d || c === 0x5d) && --depth === 0) {
-        this.mode = COMMA_OR_END;
-        return i;
-      }
-    }
-    this.skipDepth = depth;
-    return n;
   }
 
   private scanLiteral(buf: Buffer, from: number): number {
@@ -271,6 +244,14 @@ export class TrivyReportParser {
     if (this.literal.length > 64) this.fail('malformed JSON literal', i);
     if (i < n) this.finishLiteral(i);
     return i;
+  }
+
+  private decode(text: string, at: number): string {
+    try {
+      return JSON.parse(`"${text}"`) as string;
+    } catch {
+      return this.fail('invalid string escape', at);
+    }
   }
 
   private finishLiteral(at: number): void {

@@ -29,8 +29,15 @@ export interface InstalledTrivy {
   cached: boolean;
 }
 
+/** Which given value the install refused: the sha256 (bad or not the tarball's), the version, the tarball. */
+export type InstallErrorReason = 'sha256' | 'version' | 'tarball';
+
 export class InstallError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly reason: InstallErrorReason,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'InstallError';
   }
@@ -71,10 +78,14 @@ export async function installTrivy(options: InstallTrivyOptions): Promise<Instal
     .trim()
     .toLowerCase()
     .replace(/^sha256:/, '');
-  if (!/^[0-9a-f]{64}$/.test(expected)) throw new InstallError('the Trivy sha256 must be 64 hex digits');
+  if (!/^[0-9a-f]{64}$/.test(expected))
+    throw new InstallError('the Trivy sha256 must be 64 hex digits', 'sha256');
   const version = options.version ?? versionFromUrl(options.url);
   if (!version)
-    throw new InstallError(`cannot tell the Trivy version from ${options.url}; give it explicitly`);
+    throw new InstallError(
+      `cannot tell the Trivy version from ${options.url}; give it explicitly`,
+      'version',
+    );
   const cachedDir = options.toolCache.find('trivy', version);
   if (cachedDir) {
     const marker = await readFile(path.join(cachedDir, MARKER), 'utf8').catch(() => '');
@@ -94,11 +105,11 @@ export async function installTrivy(options: InstallTrivyOptions): Promise<Instal
   try {
     const actual = await sha256File(tarball);
     if (actual !== expected) {
-      throw new InstallError(`refusing the Trivy download: sha256 ${actual}, expected ${expected}`);
+      throw new InstallError(`refusing the Trivy download: sha256 ${actual}, expected ${expected}`, 'sha256');
     }
     const extracted = await options.toolCache.extractTar(tarball);
     const binary = await findBinary(extracted);
-    if (!binary) throw new InstallError('the Trivy tarball has no trivy executable');
+    if (!binary) throw new InstallError('the Trivy tarball has no trivy executable', 'tarball');
     await chmod(binary, 0o755);
     await writeFile(path.join(path.dirname(binary), MARKER), `${expected}\n`);
     const cached = await options.toolCache.cacheDir(path.dirname(binary), 'trivy', version);

@@ -45,6 +45,14 @@ export const FILTERING_TRIVY_ENV = [
   'TRIVY_CONFIG',
   'TRIVY_PKG_TYPES',
   'TRIVY_SCANNERS',
+  // Older names of the above (--vuln-type, --security-checks), and settings that hide findings: VEX
+  // statements, skipped files and directories, package relationships.
+  'TRIVY_VULN_TYPE',
+  'TRIVY_SECURITY_CHECKS',
+  'TRIVY_VEX',
+  'TRIVY_SKIP_FILES',
+  'TRIVY_SKIP_DIRS',
+  'TRIVY_PKG_RELATIONSHIPS',
 ] as const;
 
 export class TrivyRunError extends Error {
@@ -91,7 +99,10 @@ export async function runTrivyScan(options: TrivyScanOptions): Promise<void> {
     configFile: `${options.outputFile}.trivy.yaml`,
     ignoreFile: `${options.outputFile}.trivyignore`,
   };
-  await writeFile(neutral.configFile, '# trivy-gate applies the policy itself; Trivy reports everything.\n{}\n');
+  await writeFile(
+    neutral.configFile,
+    '# trivy-gate applies the policy itself; Trivy reports everything.\n{}\n',
+  );
   await writeFile(neutral.ignoreFile, '');
   const args = trivyImageArgs(options, neutral);
   options.logger.info(`trivy ${args.join(' ')}`);

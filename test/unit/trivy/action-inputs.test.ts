@@ -105,6 +105,34 @@ describe('trivy-gate readInputs', () => {
       [{ image: 'x/y', 'ignore-file': '/nonexistent/.trivyignore' }, 'ignore-file', /file not found/],
       [{ image: 'x/y', 'harbor-wait': 'soon' }, 'harbor-wait', /expected a duration/],
       [{ image: 'UPPER/Case' }, 'image', /./],
+      [
+        { image: 'harbor.lab/team/a:1\nharbor.lab/team/b:2' },
+        'image',
+        /^input 'image': one image per step, got 2 \(harbor.lab\/team\/a:1, harbor.lab\/team\/b:2\)/,
+      ],
+      [{ image: '- harbor.lab/team/a:1\n- harbor.lab/team/b:2\n' }, 'image', /one image per step, got 2/],
+      [{ image: 'harbor.lab/team/a:1, harbor.lab/team/b:2' }, 'image', /one image per step, got 2/],
+      [{ image: 'x/y', report: goldenPath('alpine-39.json') }, 'report', /only with source 'report'/],
+      [
+        { source: 'harbor', image: 'x/y', report: goldenPath('alpine-39.json') },
+        'report',
+        /source is 'harbor'/,
+      ],
+      [{ image: 'x/y', 'trivy-sha256': sha }, 'trivy-sha256', /applies only with trivy-url/],
+      [{ image: 'x/y', 'trivy-version': '0.58.1' }, 'trivy-version', /applies only with trivy-url/],
+      [
+        { image: 'x/y', 'trivy-url': 'https://git.lab/assets/1234', 'trivy-sha256': sha },
+        'trivy-version',
+        /is required: the file name of trivy-url carries no version/,
+      ],
+      [
+        { source: 'report', report: goldenPath('alpine-39.json'), 'trivy-url': 'https://git.lab/t.tgz' },
+        'trivy-url',
+        /is read only with source 'trivy' \(source is 'report'\)/,
+      ],
+      [{ source: 'harbor', image: 'x/y', 'db-repository': 'h/db:2' }, 'db-repository', /source 'trivy'/],
+      [{ source: 'harbor', image: 'x/y', 'java-db-repository': 'h/j:1' }, 'java-db-repository', /trivy/],
+      [{ image: 'x/y', 'harbor-url': 'https://harbor.lab' }, 'harbor-url', /only with source 'harbor'/],
     ])('%j is an InputError naming %s', (inputs, name, message) => {
       let error: unknown;
       try {

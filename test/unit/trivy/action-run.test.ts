@@ -1,57 +1,24 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActionContext, GateError, InputError, runAction } from '@sovereign-ci/action-kit';
+import { GateError, InputError, runAction } from '@sovereign-ci/action-kit';
 import type { CacheStore, ToolCache } from '@sovereign-ci/trivy';
 import { run } from '../../../actions/trivy-gate/src/run';
-import type { Dependencies } from '../../../actions/trivy-gate/src/sources';
 import { tempDir, type TempDir } from '../../harness/temp';
-import { fakeCommands } from './fake-commands';
+import { caseFactory, deps, digest, noToolCache } from './action-harness';
 import { writeFakeTrivy } from './fake-trivy';
 import { goldenPath, rawGolden } from './golden';
-import { startFakeServer, type FakeServer } from './http-fake';
-
-const noToolCache: ToolCache = {
-  find: () => '',
-  downloadTool: () => Promise.reject(new Error('no download expected')),
-  extractTar: () => Promise.reject(new Error('no extract expected')),
-  cacheDir: () => Promise.reject(new Error('no cache expected')),
-};
-const noCacheService: CacheStore = {
-  isFeatureAvailable: () => false,
-  restoreCache: () => Promise.reject(new Error('not available')),
-  saveCache: () => Promise.reject(new Error('not available')),
-};
-const deps: Dependencies = {
-  toolCache: noToolCache,
-  cacheStore: noCacheService,
-  now: () => new Date('2026-12-04T00:00:00Z'),
-};
-const digest = `sha256:${'ef'.repeat(32)}`;
 
 describe('trivy-gate run', () => {
   let dir: TempDir;
-  let cases = 0;
+  const setup = caseFactory(() => dir.path);
   beforeAll(async () => {
     dir = await tempDir('trivy-gate-run');
     mkdirSync(path.join(dir.path, 'bin'));
     writeFakeTrivy(path.join(dir.path, 'bin'));
   });
   afterAll(() => dir.cleanup());
-
-  function setup(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
-    const root = path.join(dir.path, `case-${++cases}`);
-    mkdirSync(root);
-    const env: Record<string, string> = {
-      RUNNER_TEMP: root,
-      GITHUB_STEP_SUMMARY: path.join(root, 'summary.md'),
-      ...extraEnv,
-      ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-    };
-    writeFileSync(env.GITHUB_STEP_SUMMARY!, '');
-    const fake = fakeCommands();
-    return { root, env, fake, ctx: createActionContext(env, fake.commands) };
-  }
 
   describe("when gating Trivy's alpine-39 report at the defaults", () => {
     it('fails with a GateError table, after setting every output, the SARIF file and the summary', async () => {
@@ -193,6 +160,58 @@ describe('trivy-gate run', () => {
       );
       expect(fake.outputs.blocking).toBe(String(critical.length));
       expect(fake.calls).toContain('info trivy DB cache: the runner has no cache service; skipping');
+      expect(fake.calls.filter((c) => c.includes('no db-repository'))).toEqual([]);
+    });
+
+    it('warns that Trivy will reach its public DB when neither db-repository nor skip-db-update is set', async () => {
+      const { ctx, fake } = setup(
+        { image: `harbor.lab/team/app@${digest}` },
+        {
+          PATH: `${path.join(dir.path, 'bin')}:${process.env.PATH}`,
+          FAKE_TRIVY_ARGV: path.join(dir.path, 'argv-public-db.txt'),
+          FAKE_TRIVY_REPORT: goldenPath('alpine-310.json'),
+        },
+      );
+      await run(ctx, deps);
+      expect(fake.calls.filter((c) => c.includes('no db-repository'))).toEqual([
+        'warning no db-repository: Trivy will fetch its DB from its public default (set db-repository to an internal mirror, or skip-db-update)',
+      ]);
+    });
+  });
+
+  describe('when trivy-url serves a tarball that is not the one trivy-sha256 names', () => {
+    it('is an InputError naming trivy-sha256, and Trivy never runs', async () => {
+      const { ctx, root } = setup(
+        {
+          image: `harbor.lab/team/app@${digest}`,
+          'trivy-url': 'https://git.lab/mirror/trivy_0.58.1_Linux-64bit.tar.gz',
+          'trivy-sha256': 'ab'.repeat(32),
+          'db-repository': 'harbor.lab/ghcr/trivy-db:2',
+        },
+        {
+          PATH: `${path.join(dir.path, 'bin')}:${process.env.PATH}`,
+          FAKE_TRIVY_ARGV: path.join(dir.path, 'argv-tampered.txt'),
+          FAKE_TRIVY_REPORT: goldenPath('alpine-310.json'),
+        },
+      );
+      const downloaded = path.join(root, 'download.tgz');
+      const toolCache: ToolCache = {
+        ...noToolCache,
+        downloadTool: async () => {
+          writeFileSync(downloaded, 'not the tarball');
+          return downloaded;
+        },
+      };
+      const error = await run(ctx, { ...deps, toolCache }).catch((e: unknown) => e);
+      // sha256 of 'not the tarball', by an independent tool.
+      const actual = execFileSync('sh', ['-c', "printf 'not the tarball' | sha256sum"], {
+        encoding: 'utf8',
+      }).split(' ')[0]!;
+      expect([error instanceof InputError, (error as InputError).message]).toEqual([
+        true,
+        `input 'trivy-sha256': refusing the Trivy download: sha256 ${actual}, expected ${'ab'.repeat(32)}`,
+      ]);
+      expect(existsSync(path.join(dir.path, 'argv-tampered.txt'))).toBe(false);
     });
   });
 
@@ -227,65 +246,6 @@ describe('trivy-gate run', () => {
       ]);
       // alpine-310: 4 MEDIUM only -> nothing blocks at the defaults.
       expect([fake.outputs.passed, fake.outputs.blocking]).toEqual(['true', '0']);
-    });
-  });
-
-  describe('when reading Harbor', () => {
-    let harbor: FakeServer;
-    beforeAll(async () => {
-      const auth = `Basic ${Buffer.from('robot$ci:pw').toString('base64')}`;
-      harbor = await startFakeServer((req, res) => {
-        if (req.headers.authorization !== auth) return void res.writeHead(401).end('{}');
-        const base = `/api/v2.0/projects/team/repositories/app/artifacts/${digest}`;
-        const mime = 'application/vnd.security.vulnerability.report; version=1.1';
-        if (req.url === `${base}?with_scan_overview=true`)
-          return void res.end(JSON.stringify({ scan_overview: { [mime]: { scan_status: 'Success' } } }));
-        if (req.url === `${base}/additions/vulnerabilities`) {
-          return void res.end(
-            JSON.stringify({
-              [mime]: {
-                vulnerabilities: [
-                  {
-                    id: 'CVE-2026-0001',
-                    package: 'openssl',
-                    version: '3.0.0',
-                    fix_version: '3.0.1',
-                    severity: 'High',
-                    links: [],
-                  },
-                ],
-              },
-            }),
-          );
-        }
-        res.writeHead(404).end('{}');
-      });
-    });
-    afterAll(() => harbor.close());
-
-    it("gates Harbor's scan with the docker config's credentials and writes it as a Trivy report", async () => {
-      const { root } = setup({});
-      const configDir = path.join(root, 'docker');
-      mkdirSync(configDir);
-      const host = new URL(harbor.url).host;
-      writeFileSync(
-        path.join(configDir, 'config.json'),
-        JSON.stringify({ auths: { [host]: { auth: Buffer.from('robot$ci:pw').toString('base64') } } }),
-      );
-      const { ctx, fake } = setup(
-        { source: 'harbor', image: `${host}/team/app@${digest}`, 'harbor-url': harbor.url },
-        { DOCKER_CONFIG: configDir },
-      );
-      await expect(run(ctx, deps)).rejects.toThrow(/CVE-2026-0001\s+openssl\s+3\.0\.0\s+3\.0\.1\s+HIGH/);
-      const written = JSON.parse(readFileSync(fake.outputs.report!, 'utf8')) as {
-        SchemaVersion: number;
-        Results: { Vulnerabilities: { VulnerabilityID: string }[] }[];
-      };
-      expect([
-        written.SchemaVersion,
-        written.Results[0]!.Vulnerabilities.map((v) => v.VulnerabilityID),
-      ]).toEqual([2, ['CVE-2026-0001']]);
-      expect(fake.outputs.passed).toBe('false');
     });
   });
 });

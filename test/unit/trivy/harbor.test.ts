@@ -41,6 +41,8 @@ function harborVulnerabilities() {
 interface Plan {
   statuses: (string | undefined)[];
   auth?: string;
+  /** The report's `vulnerabilities` (default: all six of alpine-39, as the overview counts). */
+  vulnerabilities?: unknown;
 }
 
 async function fakeHarbor(plan: Plan): Promise<FakeServer> {
@@ -80,7 +82,7 @@ async function fakeHarbor(plan: Plan): Promise<FakeServer> {
           generated_at: '2026-12-04T00:00:00Z',
           scanner: { name: 'Trivy', vendor: 'Aqua Security', version: 'v0.58.1' },
           severity: 'Critical',
-          vulnerabilities: harborVulnerabilities(),
+          vulnerabilities: 'vulnerabilities' in plan ? plan.vulnerabilities : harborVulnerabilities(),
         },
       });
       return;
@@ -148,6 +150,22 @@ describe('HarborScanSource', () => {
     ])('statuses %j: %s', async (statuses, message) => {
       server = await fakeHarbor({ statuses });
       await expect(source(server.url, { waitMs: 100 }).scan('team/sub/app', digest)).rejects.toThrow(message);
+    });
+
+    it.each([
+      ['null', null, /lists 0 vulnerabilities, its scan overview 6/],
+      ['missing', undefined, /lists 0 vulnerabilities, its scan overview 6/],
+      ['cut short', harborVulnerabilities().slice(0, 5), /lists 5 vulnerabilities, its scan overview 6/],
+      ['not a list', { id: 'CVE-1' }, /'vulnerabilities' is not a list/],
+    ])('a report whose vulnerabilities are %s is a HarborError, never a pass', async (_l, vulns, message) => {
+      server = await fakeHarbor({ statuses: ['Success'], vulnerabilities: vulns });
+      const error = await source(server.url)
+        .scan('team/sub/app', digest)
+        .catch((e: unknown) => e);
+      expect([error instanceof HarborError, (error as Error).message]).toEqual([
+        true,
+        expect.stringMatching(message),
+      ]);
     });
 
     it('an authentication failure is a HarborError without the credentials', async () => {

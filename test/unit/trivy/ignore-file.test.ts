@@ -202,6 +202,12 @@ describe('readIgnoreFile', () => {
       ],
       ['broken.yaml', 'vulnerabilities:\n  - id: [\n', /not valid YAML/],
       ['.trivyignore', 'CVE-1 exp:2023-13-01\n', /\.trivyignore:1: 'exp:2023-13-01' is not exp:YYYY-MM-DD/],
+      [
+        'yaml-named-plain',
+        '# ignores\nvulnerabilities:\n  - id: CVE-1\n',
+        /yaml-named-plain:2: this is YAML; name the file \.trivyignore\.yaml/,
+      ],
+      ['dash-named-plain', '- CVE-1\n', /dash-named-plain:1: this is YAML/],
     ])('%s is an IgnoreFileError', async (name, text, message) => {
       const file = path.join(dir.path, name);
       await writeFile(file, text);

@@ -139,6 +139,19 @@ describe('readTrivyReport', () => {
     });
   });
 
+  describe('when a key is written with escapes', () => {
+    it('is the same key, as JSON.parse reads it', () => {
+      const json =
+        '{"Schema\\u0056ersion": 2, "Results": [{"Target": "t", "Vuln\\u0065rabilities": [' +
+        '{"VulnerabilityID": "CVE-1", "Sev\\u0065rity": "CRITICAL"}]}]}';
+      const expected = JSON.parse(json) as { Results: { Vulnerabilities: { Severity: string }[] }[] };
+      const report = parseTrivyReport(json);
+      expect(report.findings.map((f) => [f.id, f.severity])).toEqual([
+        ['CVE-1', expected.Results[0]!.Vulnerabilities[0]!.Severity],
+      ]);
+    });
+  });
+
   describe('when the report is not a usable Trivy report', () => {
     const good = readFileSync(goldenPath('alpine-39.json'), 'utf8');
     it.each([
@@ -162,6 +175,27 @@ describe('readTrivyReport', () => {
         'a number for a string field',
         '{"SchemaVersion": 2, "ArtifactName": 3}',
         /'ArtifactName' must be a string/,
+      ],
+      // Parts the gate does not read are still JSON: corruption there is refused too.
+      [
+        'garbage in a package list',
+        '{"SchemaVersion": 2, "Results": [{"Target": "t", "Packages": [ garbage ]}]}',
+        /malformed JSON literal 'garbage'/,
+      ],
+      [
+        'mismatched brackets in metadata',
+        '{"SchemaVersion": 2, "Metadata": {"a": [1}], "Results": []}',
+        /expected ',' or '\]'/,
+      ],
+      [
+        'a missing colon in CVSS',
+        '{"SchemaVersion": 2, "Results": [{"Target": "t", "Vulnerabilities": [{"VulnerabilityID": "C", "CVSS": {"nvd" {}}}]}]}',
+        /expected ':'/,
+      ],
+      [
+        'a lost bracket that would hide the vulnerabilities in a package list',
+        '{"SchemaVersion": 2, "Results": [{"Target": "t", "Packages": [{"ID": "p"}, "Vulnerabilities": [{"VulnerabilityID": "C", "Severity": "CRITICAL"}]}]}',
+        /expected ',' or '\]'/,
       ],
     ])('%s is an error', (_label, text, message) => {
       expect(() => parseTrivyReport(text)).toThrow(ReportParseError);

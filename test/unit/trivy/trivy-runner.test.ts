@@ -123,6 +123,28 @@ describe('runTrivyScan', () => {
         .filter((l) => l.startsWith('TRIVY_'));
       expect(seen).toEqual(['TRIVY_USERNAME=robot']);
     });
+
+    it.each([
+      ['TRIVY_VEX', '/work/vex.json'],
+      ['TRIVY_SKIP_DIRS', 'usr/lib'],
+      ['TRIVY_SKIP_FILES', 'app/package-lock.json'],
+      ['TRIVY_VULN_TYPE', 'os'],
+      ['TRIVY_SECURITY_CHECKS', 'secret'],
+      ['TRIVY_PKG_RELATIONSHIPS', 'direct'],
+    ])('does not pass on %s either (it hides findings)', async (name, value) => {
+      const envDump = path.join(dir.path, `env-${name}.txt`);
+      await runTrivyScan({
+        trivyPath: 'trivy',
+        image,
+        outputFile: path.join(dir.path, `env-${name}.json`),
+        env: env({ [name]: value, TRIVY_TIMEOUT: '10m', FAKE_TRIVY_ENV: envDump }),
+        logger: recordingLogger(),
+      });
+      const seen = readFileSync(envDump, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('TRIVY_'));
+      expect(seen).toEqual(['TRIVY_TIMEOUT=10m']);
+    });
   });
 
   describe('when something is wrong', () => {

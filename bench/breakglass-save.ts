@@ -175,14 +175,7 @@ function runWorker(
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) reject(new Error(`worker exited with ${code}`));
-      else
-        resolve(
-          JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
-            seconds: number;
-            bytes: number;
-            maxRssKiB: number;
-          },
-        );
+      else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as WorkerFigures);
     });
   });
 }

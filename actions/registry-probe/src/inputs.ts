@@ -7,6 +7,7 @@ import {
   readRequired,
   readString,
   type InputSource,
+  readRegistryTrust,
 } from '@sovereign-ci/action-kit';
 
 export interface ProbeInputs {
@@ -55,7 +56,6 @@ export function readInputs(env: InputSource): ProbeInputs {
     prometheusFile: readString(env, 'prometheus-file'),
     instance: readString(env, 'instance') ?? registry,
     failOnBroken: readBoolean(env, 'fail-on-broken', true),
-    caFile: readString(env, 'ca-file'),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
   };
 }

@@ -1,17 +1,23 @@
 import { rename, writeFile } from 'node:fs/promises';
-import { GateError, markdownTable, textTable, type ActionContext } from '@sovereign-ci/action-kit';
-import { dockerConfigCredentials, dockerConfigPath, RegistryClient } from '@sovereign-ci/oci';
+import {
+  GateError,
+  markdownTable,
+  textTable,
+  type ActionContext,
+  maskSecret,
+} from '@sovereign-ci/action-kit';
+import { dockerConfigClient } from '@sovereign-ci/oci';
 import { probeRegistry, renderPrometheus, type ProbeReport } from '@sovereign-ci/registry-health';
 import { forgejoContainerRepositories } from './forgejo-repositories';
 import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env)),
+  const client = dockerConfigClient(ctx.env, {
     caFile: inputs.caFile,
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
+    maskSecret,
   });
   // undefined walks the catalog; an owner without container packages walks nothing
   const repositories = inputs.repositories.length

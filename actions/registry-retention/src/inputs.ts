@@ -8,6 +8,7 @@ import {
   readRequired,
   readString,
   type InputSource,
+  readRegistryTrust,
 } from '@sovereign-ci/action-kit';
 import type { RetentionPolicy } from '@sovereign-ci/registry-health';
 
@@ -77,7 +78,6 @@ export function readInputs(env: InputSource): RetentionInputs {
     },
     dryRun: readBoolean(env, 'dry-run', true),
     concurrency: readInt(env, 'concurrency', { default: 8, min: 1, max: 64 }),
-    caFile: readString(env, 'ca-file'),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
   };
 }

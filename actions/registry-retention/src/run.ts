@@ -1,5 +1,11 @@
-import { GateError, markdownTable, textTable, type ActionContext } from '@sovereign-ci/action-kit';
-import { dockerConfigCredentials, dockerConfigPath, RegistryClient } from '@sovereign-ci/oci';
+import {
+  GateError,
+  markdownTable,
+  textTable,
+  type ActionContext,
+  maskSecret,
+} from '@sovereign-ci/action-kit';
+import { dockerConfigClient, type RegistryClient } from '@sovereign-ci/oci';
 import {
   applyRetention,
   forgejoRetentionProvider,
@@ -12,11 +18,11 @@ import { readInputs, type RetentionInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env)),
+  const client = dockerConfigClient(ctx.env, {
     caFile: inputs.caFile,
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
+    maskSecret,
   });
   const provider = await providerFor(inputs, client, ctx);
   const result = await applyRetention(provider, inputs.policy, {

@@ -7,6 +7,7 @@ import {
   readList,
   readString,
   type InputSource,
+  readRegistryTrust,
 } from '@sovereign-ci/action-kit';
 import { DEFAULT_PATHS, parseMirrors, type Mirror } from '@sovereign-ci/pin';
 
@@ -87,7 +88,7 @@ export function readInputs(env: InputSource): RepinInputs {
     title: readString(env, 'title') ?? 'Re-pin base image digests',
     labels: readList(env, 'labels'),
     forge: readEnum(env, 'forge', ['auto', 'forgejo', 'github'] as const, 'auto'),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
     concurrency: readInt(env, 'concurrency', { default: 8, min: 1, max: 64 }),
   };
   if (base !== undefined) inputs.base = base;
@@ -97,8 +98,6 @@ export function readInputs(env: InputSource): RepinInputs {
   if (apiUrl !== undefined) inputs.apiUrl = apiUrl;
   const workingDirectory = readString(env, 'working-directory');
   if (workingDirectory !== undefined) inputs.workingDirectory = workingDirectory;
-  const caFile = readString(env, 'ca-file');
-  if (caFile !== undefined) inputs.caFile = caFile;
   if (inputs.rewriteToMirror && inputs.mirrors.length === 0) {
     throw new InputError('rewrite-to-mirror', 'needs at least one entry in mirrors');
   }

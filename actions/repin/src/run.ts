@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GateError, type ActionContext } from '@sovereign-ci/action-kit';
+import { GateError, type ActionContext, maskSecret } from '@sovereign-ci/action-kit';
 import { publishChanges } from '@sovereign-ci/forge';
-import { dockerConfigCredentials, dockerConfigPath, RegistryClient } from '@sovereign-ci/oci';
+import { dockerConfigClient } from '@sovereign-ci/oci';
 import { changesTable, pullRequestBody, repin, skippedTable, unifiedDiff } from '@sovereign-ci/pin';
 import { forgeTarget } from './forge-target';
 import { readInputs } from './inputs';
@@ -19,11 +19,11 @@ export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
   const { logger } = ctx;
   const root = path.resolve(ctx.runner.workspace, inputs.workingDirectory ?? '.');
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env)),
+  const client = dockerConfigClient(ctx.env, {
+    caFile: inputs.caFile,
     insecureRegistries: inputs.insecureRegistries,
-    logger,
-    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
+    logger: logger,
+    maskSecret,
   });
   const result = await repin({
     root,

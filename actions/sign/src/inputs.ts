@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import {
   InputError,
   maskSecret,
@@ -8,6 +7,7 @@ import {
   readRequired,
   readString,
   type InputSource,
+  readRegistryTrust,
 } from '@sovereign-ci/action-kit';
 import { parseSignatureRepository, type SignatureRepository, type SignFormat } from '@sovereign-ci/cosign';
 import { parseReference, type ImageReference } from '@sovereign-ci/oci';
@@ -55,13 +55,6 @@ export function readSignatureRepository(env: InputSource): SignatureRepository |
   }
 }
 
-export function readCaFile(env: InputSource): string | undefined {
-  const caFile = readString(env, 'ca-file');
-  if (caFile !== undefined && !existsSync(caFile))
-    throw new InputError('ca-file', `file not found: ${caFile}`);
-  return caFile;
-}
-
 export function readInputs(env: InputSource): SignInputs {
   const images = readImages(env);
   const key = readRequired(env, 'key', { secret: true, keepWhitespace: true });
@@ -70,7 +63,6 @@ export function readInputs(env: InputSource): SignInputs {
   }
   const password = readPassword(env);
   const signatureRepository = readSignatureRepository(env);
-  const caFile = readCaFile(env);
   return {
     images,
     key,
@@ -78,7 +70,6 @@ export function readInputs(env: InputSource): SignInputs {
     annotations: readMap(env, 'annotations'),
     format: readEnum(env, 'format', ['legacy', 'bundle', 'both'] as const, 'legacy'),
     ...(signatureRepository ? { signatureRepository } : {}),
-    ...(caFile ? { caFile } : {}),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
   };
 }

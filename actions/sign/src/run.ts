@@ -1,6 +1,6 @@
-import { InputError, markdownTable, type ActionContext } from '@sovereign-ci/action-kit';
+import { InputError, markdownTable, type ActionContext, maskSecret } from '@sovereign-ci/action-kit';
 import { KeyError, loadPrivateKey, signImage, type SignedImage, type SigningKey } from '@sovereign-ci/cosign';
-import { dockerConfigCredentials, dockerConfigPath, RegistryClient } from '@sovereign-ci/oci';
+import { dockerConfigClient } from '@sovereign-ci/oci';
 import { readInputs } from './inputs';
 
 /** Key problems are input problems; a wrong password names the input that holds it. */
@@ -24,11 +24,11 @@ export async function run(ctx: ActionContext): Promise<void> {
   ctx.logger.info(
     `signing with a ${key.algorithm} key (public key hint ${key.publicKey.hint}), format ${inputs.format}`,
   );
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env), { env: ctx.env }),
-    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
+  const client = dockerConfigClient(ctx.env, {
+    caFile: inputs.caFile,
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
+    maskSecret,
   });
   const signed: SignedImage[] = [];
   try {

@@ -6,6 +6,7 @@ import {
   readRequired,
   readString,
   type InputSource,
+  readRegistryTrust,
 } from '@sovereign-ci/action-kit';
 import {
   KeyError,
@@ -16,7 +17,6 @@ import {
   type VerifyFormat,
 } from '@sovereign-ci/cosign';
 import { parseReference, type ImageReference } from '@sovereign-ci/oci';
-import { existsSync } from 'node:fs';
 
 export interface VerifyInputs {
   images: { input: string; ref: ImageReference }[];
@@ -60,16 +60,12 @@ export function readInputs(env: InputSource): VerifyInputs {
   } catch (error) {
     throw new InputError('signature-repository', (error as Error).message, { cause: error });
   }
-  const caFile = readString(env, 'ca-file');
-  if (caFile !== undefined && !existsSync(caFile))
-    throw new InputError('ca-file', `file not found: ${caFile}`);
   return {
     images,
     keys,
     annotations: readMap(env, 'annotations'),
     format: readEnum(env, 'format', ['auto', 'legacy', 'bundle'] as const, 'auto'),
     ...(signatureRepository ? { signatureRepository } : {}),
-    ...(caFile ? { caFile } : {}),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
   };
 }

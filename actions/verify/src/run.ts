@@ -1,4 +1,4 @@
-import type { ActionContext } from '@sovereign-ci/action-kit';
+import { maskSecret, type ActionContext } from '@sovereign-ci/action-kit';
 import {
   verificationFailure,
   verificationMarkdown,
@@ -6,16 +6,16 @@ import {
   verifyImage,
   type ImageVerification,
 } from '@sovereign-ci/cosign';
-import { dockerConfigCredentials, dockerConfigPath, RegistryClient } from '@sovereign-ci/oci';
+import { dockerConfigClient } from '@sovereign-ci/oci';
 import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env), { env: ctx.env }),
-    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
+  const client = dockerConfigClient(ctx.env, {
+    caFile: inputs.caFile,
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
+    maskSecret,
   });
   const results: ImageVerification[] = [];
   try {

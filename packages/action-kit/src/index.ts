@@ -30,6 +30,7 @@ export {
   type ActionStep,
   type RunActionOptions,
 } from './run-action';
+export { readRegistryTrust, type RegistryTrust } from './registry-trust';
 export { readRunnerContext, type RunnerContext } from './runner-context';
 export { runnerLogger } from './runner-logger';
 export { maskSecret, setSecretMasker } from './secrets';

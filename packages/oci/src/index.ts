@@ -24,7 +24,11 @@ export {
   type CredentialProvider,
   type DockerConfigCredentialOptions,
 } from './credentials';
-export { restoreDockerConfigEntry, writeDockerConfigEntry } from './docker-config-write';
+export {
+  restoreDockerConfigEntry,
+  writeDockerConfigEntry,
+  type ShadowingHelper,
+} from './docker-config-write';
 export { RegistryClient, type RegistryClientOptions } from './client';
 export { RemoteRepository } from './repository';
 export { DEFAULT_CHUNK_SIZE, DEFAULT_MONOLITHIC_THRESHOLD } from './blob-upload';
@@ -34,3 +38,4 @@ export { copyImage, lazyStream, type CopyOptions, type CopyProgress } from './co
 export { describeBytes, encodeManifest, pushManifestWithBlobs, type BlobToPush } from './push';
 export { pushReferrer } from './referrers';
 export { isLoopback } from './registry-session';
+export { dockerConfigClient, type DockerConfigClientOptions } from './docker-config-client';

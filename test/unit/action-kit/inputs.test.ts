@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
+  actionsCoreCommands,
   InputError,
   inputEnvName,
   parseDuration,
@@ -10,6 +12,7 @@ import {
   readLines,
   readList,
   readMap,
+  readRegistryTrust,
   readRequired,
   readString,
   setSecretMasker,
@@ -37,6 +40,37 @@ describe('inputEnvName', () => {
   });
 });
 
+afterEach(() => {
+  setSecretMasker((value) => actionsCoreCommands.setSecret(value));
+});
+
+function recordMasks(): string[] {
+  const masked: string[] = [];
+  setSecretMasker((value) => masked.push(value));
+  return masked;
+}
+
+describe('secret inputs', () => {
+  describe('when read with secret: true', () => {
+    it('masks them with every reader that takes the option, before returning', () => {
+      const masked = recordMasks();
+      const env = { INPUT_PASSWORD: ' s3cr3t-pw ', INPUT_TOKENS: 'tok-aaaa,tok-bbbb' };
+      expect(readRequired(env, 'password', { secret: true, keepWhitespace: true })).toBe(' s3cr3t-pw ');
+      expect(readList(env, 'tokens', { secret: true })).toEqual(['tok-aaaa', 'tok-bbbb']);
+      expect(masked).toEqual([' s3cr3t-pw ', 's3cr3t-pw', 'tok-aaaa,tok-bbbb']);
+    });
+  });
+  describe('when not secret, unset, or left at the default', () => {
+    it('masks nothing', () => {
+      const masked = recordMasks();
+      readString({ INPUT_USER: 'me' }, 'user');
+      readString({}, 'password', { secret: true, default: 'from-action-yml' });
+      readString({ INPUT_PASSWORD: '  ' }, 'password', { secret: true });
+      expect(masked).toEqual([]);
+    });
+  });
+});
+
 describe('readString', () => {
   describe('when the input is unset or blank', () => {
     it('returns the default', () => {
@@ -46,8 +80,7 @@ describe('readString', () => {
   });
   describe('when the input is a secret', () => {
     it('masks the value and each of its lines as it is read', () => {
-      const masked: string[] = [];
-      setSecretMasker((value) => masked.push(value));
+      const masked = recordMasks();
       const pem = '-----BEGIN KEY-----\nabcdefgh\n-----END KEY-----';
       expect(readString({ INPUT_KEY: pem }, 'key', { secret: true })).toBe(pem);
       expect(masked).toEqual([pem, '-----BEGIN KEY-----', 'abcdefgh', '-----END KEY-----']);
@@ -114,7 +147,17 @@ describe('readInt', () => {
     expect(readInt({}, 'keep', { default: 5 })).toBe(5);
   });
   it.each([
+    ['+7', 7],
+    ['-0', -0],
+    [' 42 ', 42],
+  ])('reads %j', (value, expected) => {
+    expect(readInt({ INPUT_KEEP: value }, 'keep', { default: 5 })).toBe(expected);
+  });
+  it.each([
     ['abc', "input 'keep': expected a whole number, got 'abc'"],
+    ['1e3', "input 'keep': expected a whole number, got '1e3'"],
+    ['0x10', "input 'keep': expected a whole number, got '0x10'"],
+    ['-1', "input 'keep': must be at least 1, got -1"],
     ['1.5', "input 'keep': expected a whole number, got '1.5'"],
     ['0', "input 'keep': must be at least 1, got 0"],
     ['101', "input 'keep': must be at most 100, got 101"],
@@ -164,9 +207,43 @@ describe('readMap', () => {
       URL: 'a=b,c',
     });
   });
-  it.each(['novalue', '=x'])('refuses %s', (line) => {
-    expect(errorOf(() => readMap({ INPUT_LABELS: line }, 'labels')).message).toBe(
+  it('skips blank lines and comments, trims around the key, and lets a later key win', () => {
+    expect(readMap({ INPUT_LABELS: '# team labels\n\n a = 1\nb=\na=2' }, 'labels')).toEqual({
+      a: '2',
+      b: '',
+    });
+  });
+  it('is empty when unset', () => {
+    expect(readMap({}, 'labels')).toEqual({});
+  });
+  it.each([
+    ['novalue', 'novalue'],
+    ['=x', '=x'],
+    ['a=1\n = x', '= x'],
+  ])('refuses %j naming the bad line', (value, line) => {
+    expect(errorOf(() => readMap({ INPUT_LABELS: value }, 'labels')).message).toBe(
       `input 'labels': expected KEY=value, got '${line}'`,
     );
+  });
+});
+
+describe('readRegistryTrust', () => {
+  it('reads an existing CA file and the insecure registries', () => {
+    expect(
+      readRegistryTrust({
+        'INPUT_CA-FILE': fileURLToPath(import.meta.url),
+        'INPUT_INSECURE-REGISTRIES': 'a:5000\nb',
+      }),
+    ).toEqual({ caFile: fileURLToPath(import.meta.url), insecureRegistries: ['a:5000', 'b'] });
+    expect(readRegistryTrust({})).toEqual({ insecureRegistries: [] });
+  });
+  it.each([
+    [{ 'INPUT_CA-FILE': '/nonexistent/ca.pem' }, "input 'ca-file': /nonexistent/ca.pem does not exist"],
+    [
+      { 'INPUT_INSECURE-REGISTRIES': 'harbor.lab/team' },
+      "input 'insecure-registries': expected registry hosts such as harbor.lab:5000, got 'harbor.lab/team'",
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(errorOf(() => readRegistryTrust(env)).message).toBe(message);
   });
 });

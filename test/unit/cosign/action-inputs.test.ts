@@ -66,7 +66,7 @@ describe('sign readInputs', () => {
       ],
       [
         { 'INPUT_CA-FILE': '/nonexistent/ca.pem' },
-        new InputError('ca-file', 'file not found: /nonexistent/ca.pem'),
+        new InputError('ca-file', '/nonexistent/ca.pem does not exist'),
       ],
     ])('rejects %j', (extra, expected) => {
       expect(() => readSignInputs(signEnv(extra))).toThrow(expected);

@@ -18,9 +18,21 @@ export function dockerConfigClient(
   env: Readonly<Record<string, string | undefined>>,
   options: DockerConfigClientOptions = {},
 ): RegistryClient {
-  const { maskSecret } = options;
+  return new RegistryClient({
+    credentials: maskedDockerConfigCredentials(env, options.maskSecret),
+    caFile: options.caFile,
+    insecureRegistries: options.insecureRegistries,
+    logger: options.logger,
+  });
+}
+
+/** Docker-config credentials whose secrets go through `maskSecret` before anyone else sees them. */
+export function maskedDockerConfigCredentials(
+  env: Readonly<Record<string, string | undefined>>,
+  maskSecret?: (value: string) => void,
+): CredentialProvider {
   const fromConfig = dockerConfigCredentials(dockerConfigPath(env), { env });
-  const credentials: CredentialProvider = {
+  return {
     async get(registry) {
       const credential = await fromConfig.get(registry);
       if (credential && maskSecret) {
@@ -31,10 +43,4 @@ export function dockerConfigClient(
       return credential;
     },
   };
-  return new RegistryClient({
-    credentials,
-    caFile: options.caFile,
-    insecureRegistries: options.insecureRegistries,
-    logger: options.logger,
-  });
 }

@@ -38,4 +38,8 @@ export { copyImage, lazyStream, type CopyOptions, type CopyProgress } from './co
 export { describeBytes, encodeManifest, pushManifestWithBlobs, type BlobToPush } from './push';
 export { pushReferrer } from './referrers';
 export { isLoopback } from './registry-session';
-export { dockerConfigClient, type DockerConfigClientOptions } from './docker-config-client';
+export {
+  dockerConfigClient,
+  maskedDockerConfigCredentials,
+  type DockerConfigClientOptions,
+} from './docker-config-client';

@@ -1,0 +1,4 @@
+import { runAction } from '@sovereign-ci/action-kit';
+import { run } from './run';
+
+await runAction(run);

@@ -1,0 +1,42 @@
+import { formatBytes, markdownTable, type ActionContext } from '@sovereign-ci/action-kit';
+import { pullModel } from '@sovereign-ci/model';
+import {
+  dockerConfigCredentials,
+  dockerConfigPath,
+  formatReference,
+  RegistryClient,
+} from '@sovereign-ci/oci';
+import { readInputs } from './inputs';
+
+export async function run(ctx: ActionContext): Promise<void> {
+  const inputs = readInputs(ctx.env, ctx.runner.workspace);
+  const client = new RegistryClient({
+    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env)),
+    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
+    insecureRegistries: inputs.insecureRegistries,
+    logger: ctx.logger,
+  });
+  try {
+    const { reference } = inputs;
+    const result = await pullModel(client.repositoryFor(reference), {
+      reference: reference.digest ?? reference.tag ?? 'latest',
+      dir: inputs.path,
+      concurrency: inputs.concurrency,
+      logger: ctx.logger,
+    });
+    ctx.outputs.set('path', inputs.path);
+    ctx.outputs.set('files', result.files.length);
+    ctx.outputs.set('bytes', result.bytes);
+    const present = result.files.filter((f) => f.status === 'present').length;
+    const line = `${result.files.length} files, ${formatBytes(result.bytes)} from ${formatReference(reference)} (${result.manifest.digest}): ${result.files.length - present} downloaded (${formatBytes(result.downloadedBytes)}), ${present} already present`;
+    ctx.logger.info(line);
+    const rows = result.files
+      .slice(0, 200)
+      .map((f) => [f.path, formatBytes(f.size), f.status, f.digest.slice(0, 19)]);
+    ctx.summary.write(
+      `### Model pull\n\n${line}\n\n${markdownTable(['file', 'size', 'status', 'digest'], rows)}\n`,
+    );
+  } finally {
+    await client.close();
+  }
+}

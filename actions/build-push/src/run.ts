@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, markdownTable, type ActionContext, type ActionStep } from '@sovereign-ci/action-kit';
+import {
+  InputError,
+  markdownTable,
+  maskSecret,
+  type ActionContext,
+  type ActionStep,
+} from '@sovereign-ci/action-kit';
 import {
   baseImageRegistries,
   buildImage,
@@ -22,8 +28,8 @@ import {
   type VerifyRow,
 } from '@sovereign-ci/build';
 import {
-  dockerConfigCredentials,
   dockerConfigPath,
+  maskedDockerConfigCredentials,
   RegistryClient,
   type CredentialProvider,
 } from '@sovereign-ci/oci';
@@ -105,7 +111,7 @@ export function createRun(deps: BuildPushDeps = {}): ActionStep {
     ctx.logger.info(`Tags: ${metadata.tagNames.join(', ') || '(none)'}`);
 
     const configPath = dockerConfigPath(ctx.env);
-    const credentials = dockerConfigCredentials(configPath, { env: ctx.env });
+    const credentials = maskedDockerConfigCredentials(ctx.env, maskSecret);
     if (inputs.push) await checkCredentials(inputs, credentials, configPath);
 
     const work = await mkdtemp(path.join(ctx.runner.tempDir, 'build-push-'));

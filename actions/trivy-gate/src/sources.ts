@@ -2,10 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, maskSecret, type ActionContext } from '@sovereign-ci/action-kit';
 import {
-  dockerConfigCredentials,
-  dockerConfigPath,
+  dockerConfigClient,
   formatReference,
-  RegistryClient,
+  maskedDockerConfigCredentials,
   type ImageReference,
 } from '@sovereign-ci/oci';
 import {
@@ -46,11 +45,11 @@ export async function resolveDigest(
   ref: ImageReference,
 ): Promise<ImageReference> {
   if (ref.digest) return { registry: ref.registry, repository: ref.repository, digest: ref.digest };
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env), { env: ctx.env }),
-    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
+  const client = dockerConfigClient(ctx.env, {
+    caFile: inputs.caFile,
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
+    maskSecret,
   });
   try {
     const descriptor = await client.repositoryFor(ref).manifests.resolve(ref.tag ?? 'latest');
@@ -127,10 +126,7 @@ export async function scanFromHarbor(
 ): Promise<Scan> {
   const ref = await resolveDigest(ctx, inputs, inputs.image!.ref);
   const harborUrl = inputs.harborUrl!;
-  const credential = await dockerConfigCredentials(dockerConfigPath(ctx.env), { env: ctx.env }).get(
-    new URL(harborUrl).host,
-  );
-  if (credential?.password) maskSecret(credential.password);
+  const credential = await maskedDockerConfigCredentials(ctx.env, maskSecret).get(new URL(harborUrl).host);
   const harbor = new HarborScanSource({
     url: harborUrl,
     ...(credential?.username !== undefined

@@ -34,10 +34,21 @@ export async function run(ctx: ActionContext): Promise<void> {
     ctx.logger.warning(`${inputs.registry} did not ask for credentials; they could not be checked`);
 
   const configPath = dockerConfigPath(ctx.env);
-  const { previous } = await writeDockerConfigEntry(configPath, inputs.registry, inputs);
+  const { previous, shadowedBy } = await writeDockerConfigEntry(configPath, inputs.registry, inputs);
   ctx.logger.info(
     `logged in to ${inputs.registry} as ${inputs.username}; credentials written to ${configPath}`,
   );
+  if (shadowedBy) {
+    const { setting, helper } = shadowedBy;
+    ctx.logger.warning(
+      `${configPath} has ${setting} '${helper}': docker and the later steps ask docker-credential-${helper} ` +
+        `for ${inputs.registry} before the entry this login wrote under auths, so ` +
+        (setting === 'credHelpers'
+          ? 'that entry will be ignored. '
+          : "docker ignores that entry, and this suite's steps use it only when the helper has none. ") +
+        `Point DOCKER_CONFIG at a config of this job's own, or remove the ${setting} setting.`,
+    );
+  }
   ctx.outputs.set('config-path', configPath);
   if (inputs.logout) {
     maskStrings(previous);

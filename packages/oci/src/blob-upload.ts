@@ -7,14 +7,15 @@ import { isRetryableError, isRetryableStatus, retryDelay, sleep } from './retry-
 import { SourceCursor } from './source-cursor';
 import { header, type HttpResponse } from './transport';
 
-export const DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
+/** Bytes per PATCH of a chunked upload: a lost connection costs at most this much again. */
+export const DEFAULT_CHUNK_SIZE = 128 * 1024 * 1024;
 /**
  * Blobs up to this size go in one streamed PUT; a lost connection restarts them from byte 0, which
- * costs seconds at LAN speed. Above it, chunked uploads resume. Measured against distribution 2.8
- * on local disk, chunked uploads of 1 GiB ran 25–30 % slower than one PUT (each PATCH is committed
- * on its own, and the closing PUT spends a few hundred milliseconds verifying).
+ * costs a second or two at LAN speed. Above it, chunked uploads resume from the registry's offset.
+ * Against distribution 2.8 on local disk, 128 MiB chunks pushed 1 GiB about as fast as one PUT
+ * (64 MiB chunks ran 25–30 % slower: each PATCH is committed on its own).
  */
-export const DEFAULT_MONOLITHIC_THRESHOLD = 2 * 1024 * 1024 * 1024;
+export const DEFAULT_MONOLITHIC_THRESHOLD = 256 * 1024 * 1024;
 
 export interface UploadContext {
   session: RegistrySession;

@@ -17,9 +17,9 @@ export interface RegistryClientOptions {
   userAgent?: string;
   timeoutMs?: number;
   retries?: number;
-  /** Bytes per PATCH of a chunked upload (default 64 MiB). */
+  /** Bytes per PATCH of a chunked upload (default DEFAULT_CHUNK_SIZE, 128 MiB). */
   chunkSize?: number;
-  /** Blobs up to this size go in one streamed PUT, larger ones in resumable chunks (default 2 GiB). */
+  /** Blobs up to this size go in one streamed PUT, larger ones in resumable chunks (default 256 MiB). */
   monolithicThreshold?: number;
 }
 

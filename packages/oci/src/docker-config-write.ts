@@ -1,26 +1,50 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { dockerConfigKey } from './credentials';
+import { dockerConfigKey, normalizeConfigKey } from './credentials';
+import { normalizeRegistry } from './reference';
 
 type ConfigJson = Record<string, unknown> & { auths?: Record<string, unknown> };
 
+/** A credential helper that docker (and `dockerConfigCredentials`) asks before `auths`. */
+export interface ShadowingHelper {
+  setting: 'credHelpers' | 'credsStore';
+  helper: string;
+}
+
 /**
  * Sets `auths[<registry>]` to base64(user:password), keeping every other entry and setting.
- * Written atomically (temp file + rename) with mode 0600. Returns the entry it replaced.
+ * Written atomically (temp file + rename) with mode 0600. Returns the entry it replaced, and
+ * `shadowedBy` when a `credHelpers` entry for the registry or a `credsStore` is asked first, so
+ * the entry written may never be read.
  */
 export async function writeDockerConfigEntry(
   configPath: string,
   registry: string,
   cred: { username: string; password: string },
-): Promise<{ previous?: unknown }> {
+): Promise<{ previous?: unknown; shadowedBy?: ShadowingHelper }> {
   const config = await readJson(configPath);
   const key = dockerConfigKey(registry);
   const auths = { ...(config.auths ?? {}) };
   const previous = auths[key];
   auths[key] = { auth: Buffer.from(`${cred.username}:${cred.password}`, 'utf8').toString('base64') };
   await writeAtomic(configPath, { ...config, auths });
-  return previous === undefined ? {} : { previous };
+  const shadowedBy = shadowingHelper(config, registry);
+  return { ...(previous === undefined ? {} : { previous }), ...(shadowedBy ? { shadowedBy } : {}) };
+}
+
+function shadowingHelper(config: ConfigJson, registry: string): ShadowingHelper | undefined {
+  const wanted = normalizeRegistry(registry);
+  const helpers = config.credHelpers;
+  if (helpers && typeof helpers === 'object') {
+    for (const [host, helper] of Object.entries(helpers as Record<string, unknown>)) {
+      if (typeof helper === 'string' && helper && normalizeConfigKey(host) === wanted) {
+        return { setting: 'credHelpers', helper };
+      }
+    }
+  }
+  const store = config.credsStore;
+  return typeof store === 'string' && store ? { setting: 'credsStore', helper: store } : undefined;
 }
 
 /** Puts back what `writeDockerConfigEntry` replaced, or removes the entry when there was none. */

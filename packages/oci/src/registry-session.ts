@@ -53,6 +53,13 @@ export class RegistrySession {
     const base = await this.baseUrl();
     const url = new URL(req.path, base);
     const sameOrigin = url.origin === new URL(base).origin;
+    if (url.protocol === 'http:' && base.startsWith('https:') && !this.plainHttpAllowed) {
+      // A Location (upload, next page) handed out by an HTTPS registry must not move us to plain HTTP.
+      throw new RegistryError(
+        `${this.registry} pointed ${req.what ?? `${req.method} ${url.pathname}`} at plain HTTP (${url.host}); refusing: ${this.registry} is not listed as an insecure registry`,
+        { code: 'PROTOCOL_ERROR', method: req.method, url: url.toString() },
+      );
+    }
     const send = async (authorization: string | undefined) =>
       this.transport.send({
         method: req.method,

@@ -87,6 +87,23 @@ function parseIndex(text: string, what: string): ImageIndex {
   });
 }
 
+/**
+ * The next page of a listing, resolved against the page that named it. Only on the registry's own
+ * origin: a Link elsewhere could feed us another host's listing (and would get no credentials).
+ */
+function nextPage(ctx: UploadContext, pageUrl: string, link: string | undefined, what: string) {
+  const target = nextLink(link);
+  if (target === undefined) return undefined;
+  const next = new URL(target, pageUrl);
+  if (next.origin !== new URL(pageUrl).origin) {
+    throw new RegistryError(
+      `${what}: ${ctx.session.registry} answered with a next page that points to another host (${next.host}); refusing to follow it`,
+      { code: 'PROTOCOL_ERROR', method: 'GET', url: pageUrl },
+    );
+  }
+  return `${next.pathname}${next.search}`;
+}
+
 /** Follows `Link: <…>; rel="next"` through every page of a JSON listing. */
 export async function collectPages<T>(
   ctx: UploadContext,
@@ -109,7 +126,7 @@ export async function collectPages<T>(
         url: res.url,
       });
     }
-    path = nextLink(header(res, 'link'));
+    path = nextPage(ctx, res.url, header(res, 'link'), what);
   }
   return pages;
 }

@@ -183,9 +183,13 @@ function networkError(method: string, url: URL, error: unknown): RegistryError {
   if (error instanceof RegistryError) return error;
   const why = describe(error);
   const tls = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(why);
-  const hint = tls
-    ? ` — the certificate of ${url.host} is not trusted; pass its CA with ca-file`
-    : ` — is ${url.host} up and reachable from here?`;
+  // An answer that is not TLS at all: a plain-HTTP server (or a proxy speaking HTTP) on that port.
+  const notTls = /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i.test(why);
+  const hint = notTls
+    ? ` — ${url.host} does not answer with TLS; if it serves plain HTTP on purpose, list it as an insecure registry`
+    : tls
+      ? ` — the certificate of ${url.host} is not trusted; pass its CA with ca-file`
+      : ` — is ${url.host} up and reachable from here?`;
   return new RegistryError(`cannot reach ${url.host} (${method} ${url.pathname}): ${why}${hint}`, {
     code: tls ? 'TLS_ERROR' : 'NETWORK_ERROR',
     method,

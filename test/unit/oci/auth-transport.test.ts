@@ -197,6 +197,42 @@ describe('RegistryClient transport', () => {
           .baseUrl(),
       ).toEqual('http://127.0.0.1:1');
     });
+
+    it('refuses a Location that would move it to plain HTTP', async () => {
+      const reg = track(await fakeServer((_req, res) => json(res, 202, {})));
+      const error = await client({ retries: 0 })
+        .session('registry.invalid')
+        .request({
+          method: 'PATCH',
+          path: `${reg.url}/v2/team/app/blobs/uploads/u1`,
+          scopes: [],
+          body: Buffer.from('layer bytes'),
+          what: 'blob upload chunk 0-10',
+        })
+        .catch((e: Error) => e);
+      expect(error).toMatchObject({
+        name: 'RegistryError',
+        code: 'PROTOCOL_ERROR',
+        message: `registry.invalid pointed blob upload chunk 0-10 at plain HTTP (${reg.host}); refusing: registry.invalid is not listed as an insecure registry`,
+      });
+      expect(reg.seen).toEqual([]);
+    });
+
+    it('sends a plain-HTTP server nothing but TLS and says how to allow it', async () => {
+      const reg = track(await fakeServer((_req, res) => json(res, 200, {})));
+      // The loopback address spelled so that it is not recognised as loopback.
+      const host = `[::ffff:127.0.0.1]:${reg.host.split(':')[1]}`;
+      const error = await client({ retries: 0 })
+        .ping(host)
+        .catch((e: Error) => e);
+      expect(error).toMatchObject({ name: 'RegistryError', code: 'TLS_ERROR' });
+      expect((error as Error).message).toContain(
+        'does not answer with TLS; if it serves plain HTTP on purpose, list it as an insecure registry',
+      );
+      expect(reg.seen).toEqual([]);
+      await client({ retries: 0, insecureRegistries: [host] }).ping(host);
+      expect(reg.seen.map((r) => r.url)).toEqual(['/v2/']);
+    });
   });
 });
 

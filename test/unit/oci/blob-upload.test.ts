@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { digestOf, RegistryClient } from '@sovereign-ci/oci';
+import {
+  DEFAULT_CHUNK_SIZE,
+  DEFAULT_MONOLITHIC_THRESHOLD,
+  digestOf,
+  RegistryClient,
+} from '@sovereign-ci/oci';
 import { fakeServer, json } from './fake-server';
 
 const servers: { stop(): Promise<void> }[] = [];
@@ -51,6 +56,16 @@ async function uploadServer(minChunk?: number) {
 }
 
 describe('BlobStore.push', () => {
+  describe('by default', () => {
+    it('sends one PUT only up to 256 MiB, larger blobs in resumable 128 MiB chunks', () => {
+      // A lost connection costs at most 256 MiB (one PUT) or one chunk again, never a 2 GiB restart.
+      expect({ DEFAULT_MONOLITHIC_THRESHOLD, DEFAULT_CHUNK_SIZE }).toEqual({
+        DEFAULT_MONOLITHIC_THRESHOLD: 256 * 1024 * 1024,
+        DEFAULT_CHUNK_SIZE: 128 * 1024 * 1024,
+      });
+    });
+  });
+
   describe('when the registry asks for a minimum chunk length', () => {
     it('sends chunks no smaller than OCI-Chunk-Min-Length', async () => {
       const { server, ranges, stored } = await uploadServer(100_000);

@@ -145,6 +145,27 @@ describe('listTags', () => {
       ]);
     });
   });
+
+  describe('when a Link header points at another origin', () => {
+    it('refuses to follow it and asks the other host nothing', async () => {
+      const other = await fakeServer((_req, res) => json(res, 200, { name: 'team/app', tags: ['planted'] }));
+      servers.push(other);
+      const { repo } = await registry((_req, res) =>
+        json(
+          res,
+          200,
+          { name: 'team/app', tags: ['a'] },
+          { link: `<${other.url}/v2/team/app/tags/list?last=a>; rel="next"` },
+        ),
+      );
+      await expect(repo.listTags()).rejects.toMatchObject({
+        name: 'RegistryError',
+        code: 'PROTOCOL_ERROR',
+        message: expect.stringContaining(`points to another host (${other.host})`) as unknown,
+      });
+      expect(other.seen).toEqual([]);
+    });
+  });
 });
 
 describe('referrers', () => {

@@ -32,6 +32,9 @@ export default defineConfig({
           include: ['test/**/*.int.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
+          // One file at a time: each starts real registries, buildah and skopeo, and the machine has
+          // two cores. Vitest puts such a project in a group of its own that runs after the unit
+          // files, so the two never overlap either.
           fileParallelism: false,
         },
       },

@@ -87,7 +87,8 @@ export async function runActionSteps(options: RunActionOptions): Promise<RunActi
   }
   const mainScript = script(action, action.runs.main);
   const postScript = action.runs.post ? script(action, action.runs.post) : undefined;
-  const runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'sovereign-ci-run-'));
+  // Inside a job, nest under the job's RUNNER_TEMP (the runner cleans it); elsewhere the OS temp dir.
+  const runnerTemp = mkdtempSync(path.join(options.base.RUNNER_TEMP || os.tmpdir(), 'sovereign-ci-run-'));
   const masker = new Masker();
   let keep = options.keepTemp ?? false;
   try {

@@ -174,16 +174,19 @@ export async function runPipeline(
   return { results, digest, refs, destinations, publicKey };
 }
 
-/** DOCKER_CONFIG and Buildah's storage inside the work directory, so nothing is left behind. */
+/** DOCKER_CONFIG, RUNNER_TEMP and Buildah's storage inside the work directory, so nothing is left behind. */
 async function pipelineEnv(work: string): Promise<Record<string, string>> {
   const storage = path.join(work, 'containers-storage.conf');
   await writeFile(
     storage,
     `[storage]\ndriver = "vfs"\ngraphroot = "${path.join(work, 'buildah', 'root')}"\nrunroot = "${path.join(work, 'buildah', 'run')}"\n`,
   );
+  const runnerTemp = path.join(work, 'runner-temp');
+  await mkdir(runnerTemp, { recursive: true });
   return {
     DOCKER_CONFIG: path.join(work, 'docker'),
     GITHUB_WORKSPACE: work,
+    RUNNER_TEMP: runnerTemp,
     CONTAINERS_STORAGE_CONF: storage,
   };
 }

@@ -66,10 +66,13 @@ export function splitList(value: string): string[] {
   return items.map((item) => item.trim()).filter((item) => item !== '');
 }
 
-/** A list from newlines or commas. */
+/** A list from newlines or commas; with `secret`, the whole value and each item are masked. */
 export function readList(env: InputSource, name: string, options: { secret?: boolean } = {}): string[] {
-  const value = readString(env, name, { secret: options.secret });
-  return value === undefined ? [] : splitList(value);
+  const value = readString(env, name);
+  if (value === undefined) return [];
+  const items = splitList(value);
+  if (options.secret) maskSecret(value, items);
+  return items;
 }
 
 /** A list from newlines only (items may contain commas), blank lines and `#` comments dropped. */

@@ -39,10 +39,25 @@ export function createActionContext(env: InputSource, commands: RunnerCommands):
   };
 }
 
-/** A one-line failure message for an error, without stack or secrets (errors carry none by construction). */
-export function failureMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
   return String(error);
+}
+
+/**
+ * The failure message for an error, without stack or secrets (errors carry none by construction).
+ * Input and gate errors give their message only (a gate's message is often a table). Anything else
+ * also names its causes, since the outer message alone (undici's `fetch failed`) rarely says what
+ * went wrong: `push failed: caused by: connect ECONNREFUSED 127.0.0.1:5000`.
+ */
+export function failureMessage(error: unknown): string {
+  if (error instanceof InputError || error instanceof GateError) return messageOf(error);
+  const parts: string[] = [];
+  for (const cause of causeChain(error).slice(0, 5)) {
+    const message = messageOf(cause);
+    if (!parts.some((part) => part.includes(message))) parts.push(message);
+  }
+  return parts.join(': caused by: ');
 }
 
 /**

@@ -9,11 +9,17 @@ export function setSecretMasker(fn: (value: string) => void): void {
 
 /**
  * Masks a secret, and each of its lines on its own: runners mask multi-line values line by line
- * poorly, and a PEM key would otherwise leak its body lines.
+ * poorly, and a PEM key would otherwise leak its body lines. `parts` are further pieces that may be
+ * printed alone (the items of a secret list). Each value is masked once; lines and parts shorter
+ * than 4 characters are not (masking `-` or `==` everywhere would hide the log, not the secret).
  */
-export function maskSecret(value: string): void {
+export function maskSecret(value: string, parts: readonly string[] = []): void {
   if (value === '') return;
+  const masked = new Set<string>([value]);
   masker(value);
-  const lines = value.split(/\r?\n/).map((line) => line.trim());
-  for (const line of lines) if (line.length >= 4 && line !== value) masker(line);
+  for (const piece of [...value.split(/\r?\n/).map((line) => line.trim()), ...parts]) {
+    if (piece.length < 4 || masked.has(piece)) continue;
+    masked.add(piece);
+    masker(piece);
+  }
 }

@@ -140,6 +140,21 @@ describe.each(variants)('sovereign-ci run from the %s', (name, prefix) => {
         rmSync(temp, { recursive: true, force: true });
       }
     });
+
+    it("nests it in the caller's RUNNER_TEMP when there is one, so the job's cleanup removes it", () => {
+      const jobTemp = mkdtempSync(path.join(tmp, 'job-temp-'));
+      const run = cli(
+        prefix,
+        ['run', '--action-dir', echoDir, '--with', 'message=nested', '--with', 'write-file=true'],
+        { RUNNER_TEMP: jobTemp },
+      );
+      const outputs = JSON.parse(run.stdout.trimEnd().split('\n').at(-1) ?? '') as { file: string };
+      expect({
+        status: run.status,
+        parent: path.dirname(path.dirname(outputs.file)),
+        content: readFileSync(outputs.file, 'utf8'),
+      }).toEqual({ status: 0, parent: jobTemp, content: 'nested' });
+    });
   });
 
   describe.runIf(runnable)('when the inputs are wrong', () => {

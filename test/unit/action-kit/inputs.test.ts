@@ -57,7 +57,19 @@ describe('secret inputs', () => {
       const env = { INPUT_PASSWORD: ' s3cr3t-pw ', INPUT_TOKENS: 'tok-aaaa,tok-bbbb' };
       expect(readRequired(env, 'password', { secret: true, keepWhitespace: true })).toBe(' s3cr3t-pw ');
       expect(readList(env, 'tokens', { secret: true })).toEqual(['tok-aaaa', 'tok-bbbb']);
-      expect(masked).toEqual([' s3cr3t-pw ', 's3cr3t-pw', 'tok-aaaa,tok-bbbb']);
+      expect(masked).toEqual([' s3cr3t-pw ', 's3cr3t-pw', 'tok-aaaa,tok-bbbb', 'tok-aaaa', 'tok-bbbb']);
+    });
+  });
+  describe('when a secret list has one item a line', () => {
+    it('masks each item once, and no piece too short to be worth hiding', () => {
+      const masked = recordMasks();
+      expect(readList({ INPUT_KEYS: 'key-one\nkey-two\nkey-one\nab' }, 'keys', { secret: true })).toEqual([
+        'key-one',
+        'key-two',
+        'key-one',
+        'ab',
+      ]);
+      expect(masked).toEqual(['key-one\nkey-two\nkey-one\nab', 'key-one', 'key-two']);
     });
   });
   describe('when not secret, unset, or left at the default', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createProgress,
   formatBytes,
@@ -28,6 +28,40 @@ describe('createProgress', () => {
     progress.done();
     progress.done();
     expect(logger.lines).toEqual(['info: upload: 4/4 4.00 MiB of 4.00 MiB 2.00 MiB/s in 2s']);
+  });
+});
+
+describe('createProgress', () => {
+  describe('when the transfer runs longer than the interval', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    it('prints a line every interval, stalled or not, and none after done', () => {
+      vi.useFakeTimers();
+      let clock = 0;
+      const logger = recordingLogger();
+      const progress = createProgress({
+        label: 'pull',
+        logger,
+        totalBytes: 10 * 1024 * 1024,
+        intervalMs: 5000,
+        now: () => clock,
+      });
+      clock = 5000;
+      progress.add(5 * 1024 * 1024);
+      vi.advanceTimersByTime(5000);
+      clock = 10_000;
+      vi.advanceTimersByTime(5000);
+      clock = 12_000;
+      progress.add(5 * 1024 * 1024);
+      progress.done();
+      vi.advanceTimersByTime(20_000);
+      expect(logger.lines).toEqual([
+        'info: pull: 5.00 MiB of 10.0 MiB 1.00 MiB/s ETA 5s',
+        'info: pull: 5.00 MiB of 10.0 MiB 512.0 KiB/s ETA 10s',
+        'info: pull: 10.0 MiB of 10.0 MiB 853.3 KiB/s in 12s',
+      ]);
+    });
   });
 });
 

@@ -1,8 +1,24 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { GateError, InputError, runAction, type RunnerCommands } from '@sovereign-ci/action-kit';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  failureMessage,
+  GateError,
+  InputError,
+  runAction,
+  type RunnerCommands,
+} from '@sovereign-ci/action-kit';
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kit-'));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 function fakeCommands(state: Record<string, string> = {}) {
   const calls: string[] = [];
@@ -61,14 +77,42 @@ describe('runAction', () => {
       expect(calls).toEqual([
         'debug Error: push failed',
         'debug Error: socket hang up',
-        'failed push failed',
+        'failed push failed: caused by: socket hang up',
       ]);
+    });
+  });
+  describe('failureMessage', () => {
+    it.each([
+      [
+        'an input error, its message only',
+        new InputError('x', 'bad', { cause: new Error('inner') }),
+        "input 'x': bad",
+      ],
+      [
+        'a gate error, its message only',
+        new GateError('table\nrow', { cause: new Error('inner') }),
+        'table\nrow',
+      ],
+      [
+        'anything else, with its causes',
+        new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:1') }),
+        'fetch failed: caused by: connect ECONNREFUSED 127.0.0.1:1',
+      ],
+      [
+        'a cause whose message is already there, once',
+        new Error('pull failed: timeout', { cause: new Error('timeout') }),
+        'pull failed: timeout',
+      ],
+      ['an error without a message, its name', new RangeError(''), 'RangeError'],
+      ['a thrown string', 'plain', 'plain'],
+    ])('gives %s', (_name, error, message) => {
+      expect(failureMessage(error)).toBe(message);
     });
   });
   describe('outputs', () => {
     it('writes large values to a private file and sets <name>-file', async () => {
       const { commands, calls } = fakeCommands();
-      const temp = mkdtempSync(path.join(os.tmpdir(), 'kit-'));
+      const temp = tempDir();
       const big = 'x'.repeat(70 * 1024);
       let file = '';
       await runAction(
@@ -96,7 +140,7 @@ describe('runAction', () => {
   describe('summary', () => {
     it('appends to the summary file and also logs it on Forgejo', async () => {
       const { commands, calls } = fakeCommands();
-      const temp = mkdtempSync(path.join(os.tmpdir(), 'kit-'));
+      const temp = tempDir();
       const file = path.join(temp, 'summary.md');
       await runAction(async (ctx) => ctx.summary.write('| a |'), undefined, {
         env: { GITHUB_STEP_SUMMARY: file, FORGEJO_SERVER_URL: 'https://git.example' },
@@ -104,6 +148,19 @@ describe('runAction', () => {
       });
       expect(readFileSync(file, 'utf8')).toBe('| a |\n');
       expect(calls).toEqual(['info | a |']);
+    });
+    it('appends without logging on GitHub, and only logs without a summary file', async () => {
+      const { commands, calls } = fakeCommands();
+      const file = path.join(tempDir(), 'summary.md');
+      const write = async (ctx: { summary: { write(markdown: string): void } }) => {
+        ctx.summary.write('one');
+        ctx.summary.write('two\n');
+      };
+      await runAction(write, undefined, { env: { GITHUB_STEP_SUMMARY: file }, commands });
+      expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+      expect(calls).toEqual([]);
+      await runAction(write, undefined, { env: {}, commands });
+      expect(calls).toEqual(['info one', 'info two']);
     });
   });
 });

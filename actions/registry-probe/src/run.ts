@@ -13,12 +13,7 @@ import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
-  const client = dockerConfigClient(ctx.env, {
-    caFile: inputs.caFile,
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   // undefined walks the catalog; an owner without container packages walks nothing
   const repositories = inputs.repositories.length
     ? inputs.repositories

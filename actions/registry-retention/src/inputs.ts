@@ -1,14 +1,15 @@
 import {
   InputError,
-  maskSecret,
   readBoolean,
   readEnum,
   readInt,
   readList,
-  readRequired,
   readString,
   type InputSource,
   readRegistryTrust,
+  readRegistryHost,
+  readServerUrl,
+  readToken,
 } from '@sovereign-ci/action-kit';
 import type { RetentionPolicy } from '@sovereign-ci/registry-health';
 
@@ -27,32 +28,19 @@ export interface RetentionInputs {
 }
 
 /** The job token, masked as it is read (the runner may not know it is a secret). */
-function jobToken(env: InputSource): string | undefined {
-  const token = env.FORGEJO_TOKEN || env.GITHUB_TOKEN || undefined;
-  if (token) maskSecret(token);
-  return token;
-}
-
 export function readInputs(env: InputSource): RetentionInputs {
   const provider = readEnum(env, 'provider', ['forgejo', 'oci'] as const, 'forgejo');
-  const registry = readRequired(env, 'registry');
+  const registry = readRegistryHost(env);
   const repositories = readList(env, 'repositories');
   // Each provider has its own way of naming what it cleans: refuse the other one's input rather than ignore it.
   if (provider === 'forgejo' && repositories.length > 0)
     throw new InputError('repositories', 'applies to provider oci; with provider forgejo set owner');
   if (provider === 'oci' && readString(env, 'owner') !== undefined)
     throw new InputError('owner', 'applies to provider forgejo; with provider oci set repositories');
-  if (/[/@\s]/.test(registry))
-    throw new InputError('registry', `expected a registry host such as git.example.org, got '${registry}'`);
   const owner =
     readString(env, 'owner') ??
     (provider === 'forgejo' ? env.FORGEJO_REPOSITORY_OWNER || env.GITHUB_REPOSITORY_OWNER : undefined);
-  const forgejoUrl = readString(env, 'forgejo-url') ?? env.FORGEJO_SERVER_URL ?? env.GITHUB_SERVER_URL;
-  if (forgejoUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(forgejoUrl))
-    throw new InputError(
-      'forgejo-url',
-      `expected an http(s) URL such as https://git.example.org, got '${forgejoUrl}'`,
-    );
+  const forgejoUrl = readServerUrl(env, 'forgejo-url');
   if (provider === 'forgejo') {
     if (!owner) throw new InputError('owner', 'is required with provider forgejo');
     if (!forgejoUrl)
@@ -70,7 +58,7 @@ export function readInputs(env: InputSource): RetentionInputs {
     owner,
     repositories,
     forgejoUrl,
-    token: readString(env, 'token', { secret: true }) ?? jobToken(env),
+    token: readToken(env),
     policy: {
       keep: readInt(env, 'keep', { default: 10, min: 1, max: 10_000 }),
       protect: readList(env, 'protect'),

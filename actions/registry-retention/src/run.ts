@@ -18,12 +18,7 @@ import { readInputs, type RetentionInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
-  const client = dockerConfigClient(ctx.env, {
-    caFile: inputs.caFile,
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   const provider = await providerFor(inputs, client, ctx);
   const result = await applyRetention(provider, inputs.policy, {
     dryRun: inputs.dryRun,

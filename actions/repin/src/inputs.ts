@@ -1,6 +1,5 @@
 import {
   InputError,
-  maskSecret,
   readBoolean,
   readEnum,
   readInt,
@@ -8,6 +7,7 @@ import {
   readString,
   type InputSource,
   readRegistryTrust,
+  readToken,
 } from '@sovereign-ci/action-kit';
 import { DEFAULT_PATHS, parseMirrors, type Mirror } from '@sovereign-ci/pin';
 
@@ -67,11 +67,7 @@ export function readInputs(env: InputSource): RepinInputs {
   const base = readString(env, 'base');
   if (base !== undefined && !BRANCH.test(base))
     throw new InputError('base', `'${base}' is not a valid branch name`);
-  let token = readString(env, 'token', { secret: true });
-  if (token === undefined) {
-    token = env.FORGEJO_TOKEN || env.GITHUB_TOKEN || undefined;
-    if (token) maskSecret(token);
-  }
+  const token = readToken(env);
   const apiUrl = readString(env, 'api-url');
   if (apiUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(apiUrl)) {
     throw new InputError('api-url', `expected an http(s) URL, got '${apiUrl}'`);

@@ -19,12 +19,7 @@ export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
   const { logger } = ctx;
   const root = path.resolve(ctx.runner.workspace, inputs.workingDirectory ?? '.');
-  const client = dockerConfigClient(ctx.env, {
-    caFile: inputs.caFile,
-    insecureRegistries: inputs.insecureRegistries,
-    logger: logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: logger, maskSecret });
   const result = await repin({
     root,
     paths: inputs.paths,

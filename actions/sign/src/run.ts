@@ -24,12 +24,7 @@ export async function run(ctx: ActionContext): Promise<void> {
   ctx.logger.info(
     `signing with a ${key.algorithm} key (public key hint ${key.publicKey.hint}), format ${inputs.format}`,
   );
-  const client = dockerConfigClient(ctx.env, {
-    caFile: inputs.caFile,
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   const signed: SignedImage[] = [];
   try {
     for (const image of inputs.images) {

@@ -45,12 +45,7 @@ export async function resolveDigest(
   ref: ImageReference,
 ): Promise<ImageReference> {
   if (ref.digest) return { registry: ref.registry, repository: ref.repository, digest: ref.digest };
-  const client = dockerConfigClient(ctx.env, {
-    caFile: inputs.caFile,
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   try {
     const descriptor = await client.repositoryFor(ref).manifests.resolve(ref.tag ?? 'latest');
     ctx.logger.info(`${formatReference(ref)} is ${descriptor.digest}`);

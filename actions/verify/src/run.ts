@@ -11,12 +11,7 @@ import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env);
-  const client = dockerConfigClient(ctx.env, {
-    caFile: inputs.caFile,
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   const results: ImageVerification[] = [];
   try {
     for (const image of inputs.images) {

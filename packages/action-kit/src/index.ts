@@ -2,6 +2,7 @@ export { actionsCoreCommands, type RunnerCommands } from './commands';
 export { mapLimit } from './concurrency';
 export { causeChain, GateError, InputError } from './errors';
 export { formatBytes, formatDuration } from './format';
+export { readRegistryHost, readServerUrl, readToken } from './forge-inputs';
 export {
   inputEnvName,
   parseDuration,

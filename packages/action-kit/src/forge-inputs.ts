@@ -22,8 +22,9 @@ export function readServerUrl(env: InputSource, name: string): string | undefine
 
 /** A token input, masked; falls back to the job token (FORGEJO_TOKEN / GITHUB_TOKEN), masked too. */
 export function readToken(env: InputSource, name = 'token'): string | undefined {
-  const token =
-    readString(env, name, { secret: true }) ?? (env.FORGEJO_TOKEN || env.GITHUB_TOKEN || undefined);
-  if (token) maskSecret(token);
-  return token;
+  const fromInput = readString(env, name, { secret: true });
+  if (fromInput !== undefined) return fromInput;
+  const jobToken = env.FORGEJO_TOKEN || env.GITHUB_TOKEN || undefined;
+  if (jobToken) maskSecret(jobToken);
+  return jobToken;
 }

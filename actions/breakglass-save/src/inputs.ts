@@ -24,7 +24,8 @@ export interface BreakglassInputs {
   insecureRegistries: string[];
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A file name prefix: no `/`, no leading `.` (so never `..`), short enough for `<name>-<12 hex>.tar.gz.sha256` and its temp name. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function readImage(env: InputSource): ImageReference {
   const raw = readRequired(env, 'image');
@@ -48,12 +49,8 @@ function readPlatform(env: InputSource): string {
 function readDestinations(env: InputSource, cwd: string): string[] {
   const destinations = readLines(env, 'destinations').map((d) => path.resolve(cwd, d));
   if (destinations.length === 0) throw new InputError('destinations', 'needs at least one directory');
-  const seen = new Set<string>();
-  for (const d of destinations) {
-    if (seen.has(d)) throw new InputError('destinations', `lists ${d} twice`);
-    seen.add(d);
-  }
-  return destinations;
+  // `/a` and `/a/` (or `a` and `./a`) are one directory: written once, in the order first given.
+  return [...new Set(destinations)];
 }
 
 /** Reads and checks every input up front. Relative destinations are taken from `cwd` (the workspace). */
@@ -63,7 +60,7 @@ export function readInputs(env: InputSource, cwd: string = process.cwd()): Break
   if (!NAME.test(name)) {
     throw new InputError(
       'name',
-      `expected letters, digits, '.', '_' or '-' (a file name prefix), got '${name}'`,
+      `expected up to 128 letters, digits, '.', '_' or '-' (a file name prefix), got '${name}'`,
     );
   }
   return {

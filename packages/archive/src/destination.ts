@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
+import { open, realpath, rename, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 /** An archive being written into one destination directory. */
@@ -37,6 +37,29 @@ function reason(error: unknown): string {
   };
   const known = err?.code ? byCode[err.code] : undefined;
   return known ? `${known} (${err.code})` : err instanceof Error ? err.message : String(error);
+}
+
+/** The error of a destination whose file could not be written mid-way (full, quota, I/O error). */
+export function writeFailed(directory: string, error: unknown): DestinationError {
+  return new DestinationError(directory, `could not be written: ${reason(error)}`, { cause: error });
+}
+
+/**
+ * Drops repeated directories (`/a` and `/a/`, or a symlink and its target) keeping the first spelling:
+ * two writers in one directory would race on the same names. A directory that cannot be resolved (it
+ * is missing) is compared by its path and left to fail on its own.
+ */
+export async function uniqueDestinations(directories: string[]): Promise<string[]> {
+  const keys = await Promise.all(
+    directories.map((d) => realpath(path.resolve(d)).catch(() => path.resolve(d))),
+  );
+  const seen = new Set<string>();
+  return directories.filter((_, i) => {
+    const key = keys[i] as string;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Temp names start with a dot and end in `.partial`: never mistaken for an archive, by us or by people. */

@@ -14,7 +14,7 @@ export {
   type ResolvedImage,
 } from './archive-layout';
 export { archiveChunks, type BlobReader } from './archive-stream';
-export { checksumLine, DestinationError, pointLatest } from './destination';
+export { checksumLine, DestinationError, pointLatest, uniqueDestinations, writeFailed } from './destination';
 export { FanOut, type FanOutTarget } from './fan-out';
 export { checksumFile, type FileChecksum } from './file-checksum';
 export { resolveImage, type ImageName, type ImageSource } from './resolve-image';

@@ -14,7 +14,10 @@ export function archivePattern(name: string): RegExp {
 }
 
 function partialPattern(name: string): RegExp {
-  return new RegExp(`^\\.${escapeRegExp(name)}-[0-9a-f]{12}\\.tar(\\.gz)?\\.[0-9]+-[0-9a-f]{8}\\.partial$`);
+  // The archive's temp file, or its `.sha256`'s.
+  return new RegExp(
+    `^\\.${escapeRegExp(name)}-[0-9a-f]{12}\\.tar(\\.gz)?(\\.sha256)?\\.[0-9]+-[0-9a-f]{8}\\.partial$`,
+  );
 }
 
 async function latestTarget(directory: string): Promise<string | undefined> {

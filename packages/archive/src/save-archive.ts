@@ -4,7 +4,15 @@ import { createGzip } from 'node:zlib';
 import { createProgress, type Logger } from '@sovereign-ci/action-kit';
 import { archiveFileName, planArchive, type ArchivePlan } from './archive-layout';
 import { archiveChunks } from './archive-stream';
-import { discard, finishWrite, openDestination, publish, type OpenDestination } from './destination';
+import {
+  discard,
+  finishWrite,
+  openDestination,
+  publish,
+  uniqueDestinations,
+  writeFailed,
+  type OpenDestination,
+} from './destination';
 import { FanOut } from './fan-out';
 import { resolveImage, type ImageName, type ImageSource } from './resolve-image';
 import { applyRetention } from './retention';
@@ -117,8 +125,9 @@ export async function saveArchive(options: SaveArchiveOptions): Promise<SaveArch
     `${digest}${image.indexDigest ? ` (${options.platform} of ${image.indexDigest})` : ''} -> ${fileName}`,
   );
 
+  const directories = await uniqueDestinations(options.destinations);
   const outcomes = new Map<string, DestinationOutcome>(
-    options.destinations.map((d) => [d, { destination: d, removed: [] }]),
+    directories.map((d) => [d, { destination: d, removed: [] }]),
   );
   const fail = (destination: string, error: unknown) => {
     const outcome = outcomes.get(destination) as DestinationOutcome;
@@ -126,11 +135,11 @@ export async function saveArchive(options: SaveArchiveOptions): Promise<SaveArch
     logger.warning(`destination ${destination}: ${outcome.error}`);
   };
 
-  const opened = await Promise.allSettled(options.destinations.map((d) => openDestination(d, fileName)));
+  const opened = await Promise.allSettled(directories.map((d) => openDestination(d, fileName)));
   let open: OpenDestination[] = [];
   opened.forEach((r, i) => {
     if (r.status === 'fulfilled') open.push(r.value);
-    else fail(options.destinations[i] as string, r.reason);
+    else fail(directories[i] as string, r.reason);
   });
   if (open.length === 0) {
     throw new Error(
@@ -162,7 +171,7 @@ export async function saveArchive(options: SaveArchiveOptions): Promise<SaveArch
   };
   await survivors(async (d) => {
     const failure = fanOut.failures.get(d.directory);
-    if (failure) throw failure;
+    if (failure) throw writeFailed(d.directory, failure);
     await finishWrite(d);
   });
   if (options.verify) {

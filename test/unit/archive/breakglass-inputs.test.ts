@@ -59,13 +59,25 @@ describe('breakglass-save readInputs', () => {
     });
   });
 
+  describe('when a destination is given twice', () => {
+    it.each([
+      ['/a\n/a/', ['/a']],
+      ['/a/\n/b\n/a', ['/a', '/b']],
+      ['a\n./a/\n/w/a', ['/w/a']],
+    ])('%j writes it once', (destinations, expected) => {
+      expect(readInputs(env({ image: 'x/y:1', destinations }), '/w').destinations).toEqual(expected);
+    });
+  });
+
   describe('when a value is bad', () => {
     it.each([
       [{ destinations: '/a' }, "input 'image'"],
       [{ image: 'Not A Ref', destinations: '/a' }, "input 'image'"],
       [{ image: 'x/y:1' }, "input 'destinations': needs at least one directory"],
-      [{ image: 'x/y:1', destinations: '/a\n/a' }, "input 'destinations': lists /a twice"],
       [{ image: 'x/y:1', destinations: '/a', name: '../etc' }, "input 'name'"],
+      [{ image: 'x/y:1', destinations: '/a', name: 'a/b' }, "input 'name'"],
+      [{ image: 'x/y:1', destinations: '/a', name: '..' }, "input 'name'"],
+      [{ image: 'x/y:1', destinations: '/a', name: 'n'.repeat(129) }, "input 'name'"],
       [{ image: 'x/y:1', destinations: '/a', keep: '0' }, "input 'keep'"],
       [{ image: 'x/y:1', destinations: '/a', compression: 'zstd' }, "input 'compression'"],
       [{ image: 'x/y:1', destinations: '/a', verify: 'yes' }, "input 'verify'"],

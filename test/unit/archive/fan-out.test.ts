@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FanOut } from '@sovereign-ci/archive';
+import { FanOut, writeFailed } from '@sovereign-ci/archive';
 import { tempDir, type TempDir } from '../../harness/temp';
 import { pseudoRandom } from './fake-image';
 
@@ -50,6 +50,24 @@ describe('FanOut', () => {
       expect([...fanOut.failures.keys()]).toEqual(['bad']);
       expect(fanOut.failures.get('bad')?.message).toMatch(/EBADF|closed/);
       expect(fanOut.live.map((t) => t.label)).toEqual(['good']);
+      expect((await readFile(path.join(tmp.path, 'good'))).equals(data)).toBe(true);
+    });
+  });
+
+  describe('when a file system is full', () => {
+    it('drops that file and its destination error says so', async () => {
+      const data = pseudoRandom('fan-out-full', 300_000);
+      const good = await open(path.join(tmp.path, 'good'), 'w');
+      const full = await open('/dev/full', 'w');
+      const fanOut = new FanOut([
+        { label: '/mnt/full', handle: full },
+        { label: 'good', handle: good },
+      ]);
+      await pipeline(chunks(data, 16384), fanOut);
+      await Promise.all([good.close(), full.close()]);
+      expect(writeFailed('/mnt/full', fanOut.failures.get('/mnt/full')).message).toEqual(
+        'destination /mnt/full: could not be written: has no space left (ENOSPC)',
+      );
       expect((await readFile(path.join(tmp.path, 'good'))).equals(data)).toBe(true);
     });
   });

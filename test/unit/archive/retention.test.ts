@@ -57,6 +57,7 @@ describe('applyRetention', () => {
   describe('when a killed writer left temp files', () => {
     it('removes those older than a day and keeps a fresh one (a writer may still be running)', async () => {
       await put('.app-aaaaaaaaaaaa.tar.123-0a0b0c0d.partial', 2, false);
+      await put('.app-cccccccccccc.tar.sha256.789-0a0b0c0d.partial', 2, false);
       await put('.app-bbbbbbbbbbbb.tar.456-0a0b0c0d.partial', 0, false);
       await applyRetention(tmp.path, 'app', 5, NOW);
       expect(await readdir(tmp.path)).toEqual(['.app-bbbbbbbbbbbb.tar.456-0a0b0c0d.partial']);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -130,6 +130,14 @@ describe('saveArchive', () => {
       );
     });
 
+    it('fails a directory it may not write to (sysfs refuses new files, even to root)', async () => {
+      const result = await saveArchive(options(fakeImage(), { destinations: ['/sys', dirA] }));
+      expect(result.destinations).toEqual([
+        { destination: '/sys', error: 'is not writable (permission denied) (EACCES)', removed: [] },
+        { destination: dirA, path: path.join(dirA, result.fileName), removed: [] },
+      ]);
+    });
+
     it('throws when no destination can be written, without reading a layer', async () => {
       const fake = fakeImage();
       const missing = path.join(tmp.path, 'missing');
@@ -186,6 +194,22 @@ describe('saveArchive', () => {
         [previous.fileName, `${previous.fileName}.sha256`, 'latest'].sort(),
       );
       expect(await readlink(path.join(dirA, 'latest'))).toEqual(previous.fileName);
+    });
+  });
+
+  describe('when a directory is given twice (`/a`, `/a/`, a symlink to it)', () => {
+    it('writes it once and reports it once', async () => {
+      const link = path.join(tmp.path, 'link-to-a');
+      await symlink(dirA, link);
+      const fake = fakeImage();
+      const result = await saveArchive(options(fake, { destinations: [dirA, `${dirA}/`, link, dirB] }));
+      expect(result.destinations).toEqual([
+        { destination: dirA, path: path.join(dirA, result.fileName), removed: [] },
+        { destination: dirB, path: path.join(dirB, result.fileName), removed: [] },
+      ]);
+      expect((await readdir(dirA)).sort()).toEqual(
+        [result.fileName, `${result.fileName}.sha256`, 'latest'].sort(),
+      );
     });
   });
 

@@ -5,6 +5,7 @@
  * curl PUT, and removed afterwards. Prints one JSON line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { bundleForPlainNode } from './support/plain-node';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -88,13 +89,10 @@ async function main(): Promise<void> {
     rmSync(file);
     const blobUrl = `http://${registry.host}/v2/bench/pull/blobs/${blob.digest}`;
 
-    const run = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', here, '--child', registry.host, JSON.stringify(blob)],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const measured = await bundleForPlainNode({ file: here }, tmp);
+    const run = spawnSync(process.execPath, [measured, '--child', registry.host, JSON.stringify(blob)], {
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`our pull failed:\n${run.stderr}`);
     const ours = JSON.parse(run.stdout) as { seconds: number; maxRssMb: number; baselineMb: number };
 

@@ -2,10 +2,12 @@
  * Pushing a 1 GiB blob to a local registry three ways in one run: our client (streamed from the
  * file; by its default policy — resumable chunks above DEFAULT_MONOLITHIC_THRESHOLD — and forced
  * into one PUT), `curl -T` (one monolithic PUT: the practical ceiling) and `skopeo copy` from an OCI layout
- * holding the same blob. Our push runs in a fresh process so its peak RSS is its own.
+ * holding the same blob. Our push runs in a fresh plain-node process (bundled, as a runner runs an
+ * action) so its time and peak RSS are its own.
  * Everything is generated in a temp dir and removed afterwards. Prints one JSON line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { bundleForPlainNode } from './support/plain-node';
 import { createHash, randomFillSync } from 'node:crypto';
 import {
   createReadStream,
@@ -204,20 +206,11 @@ async function main(): Promise<void> {
     const round = (n: number) => Math.round(n * 100) / 100;
 
     let runs = 0;
+    const measured = await bundleForPlainNode({ file: here }, tmp);
     const ourPush = (mode: string) => {
       const run = spawnSync(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          here,
-          '--child',
-          registry.host,
-          file,
-          JSON.stringify(layer),
-          mode,
-          String(runs++),
-        ],
+        [measured, '--child', registry.host, file, JSON.stringify(layer), mode, String(runs++)],
         { encoding: 'utf8', maxBuffer: 1 << 20 },
       );
       if (run.status !== 0) throw new Error(`our ${mode} push failed:\n${run.stderr}`);

@@ -17,9 +17,8 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip } from 'node:zlib';
-import { build } from 'esbuild';
+import { bundleForPlainNode } from './support/plain-node';
 import { encodeHeader, padding } from '@sovereign-ci/archive';
-import { repoRoot } from '../test/harness/fixtures';
 import { startRegistry } from '../test/harness/registry';
 import { tempDir } from '../test/harness/temp';
 import { requireTool } from '../test/harness/tools';
@@ -55,23 +54,6 @@ if (failed.length > 0) throw new Error('destinations failed: ' + JSON.stringify(
 const usage = process.resourceUsage();
 process.stdout.write(JSON.stringify({ seconds, bytes: result.bytes, maxRssKiB: usage.maxRSS, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }) + '\\n');
 `;
-
-async function bundleWorker(dir: string): Promise<string> {
-  const outfile = path.join(dir, 'worker.mjs');
-  await build({
-    stdin: { contents: WORKER, resolveDir: repoRoot, loader: 'ts', sourcefile: 'bench-worker.ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-  return outfile;
-}
 
 interface Blob {
   digest: string;
@@ -240,7 +222,7 @@ async function main(): Promise<void> {
     const two = [path.join(outBase, 'two-a'), path.join(outBase, 'two-b')];
     for (const d of [one, ...two]) await mkdir(d);
     const skopeoOut = path.join(outBase, 'skopeo.tar');
-    const worker = await bundleWorker(tmp.path);
+    const worker = await bundleForPlainNode({ contents: WORKER }, tmp.path);
     const cpu: Record<string, number[]> = { skopeo: [], one: [], two: [], oneNoVerify: [], twoNoVerify: [] };
     const rssSamples: Record<string, number[]> = { one: [], two: [], oneNoVerify: [], twoNoVerify: [] };
     const times: Record<'skopeo' | 'one' | 'two' | 'oneNoVerify' | 'twoNoVerify', number[]> = {

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { runFileWorker } from './file-worker';
 
 /**
  * The body of the worker: Node built-ins only (so it runs the same from sources and from a bundle), one
@@ -36,14 +36,5 @@ export interface FileChecksum {
  * being hashed on the main thread) then uses every core instead of queueing on one.
  */
 export function checksumFile(file: string): Promise<FileChecksum> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file } });
-    let result: FileChecksum | undefined;
-    worker.once('message', (message: FileChecksum) => (result = message));
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (result) resolve(result);
-      else reject(new Error(`checksum of ${file} failed (worker exited with ${code})`));
-    });
-  });
+  return runFileWorker<FileChecksum>(WORKER_SOURCE, { file }, `checksum of ${file}`);
 }

@@ -17,6 +17,7 @@ export { archiveChunks, type BlobReader } from './archive-stream';
 export { checksumLine, DestinationError, pointLatest, uniqueDestinations, writeFailed } from './destination';
 export { FanOut, type FanOutTarget } from './fan-out';
 export { checksumFile, type FileChecksum } from './file-checksum';
+export { assertSameContents } from './file-compare';
 export { resolveImage, type ImageName, type ImageSource } from './resolve-image';
 export { applyRetention, archivePattern, type RetentionResult } from './retention';
 export {

@@ -16,6 +16,7 @@ import {
 import { FanOut } from './fan-out';
 import { resolveImage, type ImageName, type ImageSource } from './resolve-image';
 import { applyRetention } from './retention';
+import { assertSameContents } from './file-compare';
 import { verifyArchive } from './verify-archive';
 
 export type ArchiveCompression = 'none' | 'gzip';
@@ -174,27 +175,7 @@ export async function saveArchive(options: SaveArchiveOptions): Promise<SaveArch
     if (failure) throw writeFailed(d.directory, failure);
     await finishWrite(d);
   });
-  if (options.verify) {
-    // Every copy is read back whole and its sha256 compared; one copy is also parsed: manifest.json,
-    // index.json, oci-layout, every blob's digest. A copy with the same sha256 has the same bytes, hence
-    // the same entries and digests, so the others are verified by their checksum (each in a worker
-    // thread, in parallel with the parse). Should the parsed copy fail, the next one is parsed instead.
-    const ok = await Promise.all(
-      open.map((d, i) =>
-        keepIf(d, () => verifyArchive(d.tempPath, { sha256, plan, depth: i === 0 ? 'full' : 'checksum' })),
-      ),
-    );
-    let full = ok[0] ? open[0] : undefined;
-    for (let i = 1; !full && i < open.length; i++) {
-      const d = open[i] as OpenDestination;
-      if (ok[i] && (await keepIf(d, () => verifyArchive(d.tempPath, { sha256, plan })))) full = d;
-      else ok[i] = false;
-    }
-    open = full ? open.filter((_, i) => ok[i]) : [];
-    if (open.length > 0) {
-      logger.info(`verified ${open.length} archive(s): sha256 ${sha256}, ${plan.blobs.length} blobs`);
-    }
-  }
+  if (options.verify) open = await verifyCopies(open, { sha256, plan }, keepIf, logger);
   await survivors(async (d) => {
     await publish(d, sha256);
     const outcome = outcomes.get(d.directory) as DestinationOutcome;
@@ -217,4 +198,48 @@ export async function saveArchive(options: SaveArchiveOptions): Promise<SaveArch
   };
   if (image.indexDigest) result.indexDigest = image.indexDigest;
   return result;
+}
+
+/**
+ * One copy is read back whole: its sha256 against what was written, and parsed (manifest.json,
+ * index.json, oci-layout, every blob's digest). Every other copy must then equal it byte for byte, which
+ * is a memory comparison rather than another hash pass; it runs in parallel with the first check. Should
+ * the first copy fail, the next one is checked in full instead, and so on.
+ */
+async function verifyCopies(
+  open: OpenDestination[],
+  expected: { sha256: string; plan: ArchivePlan },
+  keepIf: (dest: OpenDestination, step: () => Promise<void>) => Promise<boolean>,
+  logger: Logger,
+): Promise<OpenDestination[]> {
+  for (let first = 0; first < open.length; first++) {
+    const reference = open[first] as OpenDestination;
+    const rest = open.slice(first + 1);
+    // A mismatch only counts once the reference itself has passed: a copy may differ from a bad one.
+    const [referenceOk, ...mismatches] = await Promise.all([
+      keepIf(reference, () => verifyArchive(reference.tempPath, expected)),
+      ...rest.map((d) =>
+        assertSameContents(reference.tempPath, d.tempPath).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    ]);
+    if (!referenceOk) continue;
+    const verified = [reference];
+    for (const [i, d] of rest.entries()) {
+      const mismatch = mismatches[i];
+      if (
+        await keepIf(d, async () => {
+          if (mismatch !== undefined) throw mismatch;
+        })
+      )
+        verified.push(d);
+    }
+    logger.info(
+      `verified ${verified.length} archive(s): sha256 ${expected.sha256}, ${expected.plan.blobs.length} blobs`,
+    );
+    return verified;
+  }
+  return [];
 }

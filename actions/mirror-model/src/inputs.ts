@@ -5,6 +5,7 @@ import {
   readEnum,
   readInt,
   readList,
+  readRegistryTrust,
   readRequired,
   readString,
   type InputSource,
@@ -65,6 +66,12 @@ export function readInputs(env: InputSource, workspace = process.cwd()): MirrorI
     throw new InputError('destination', 'name a tag (or none), not a digest: the digest is the result');
 
   const endpoint = readString(env, 'hf-endpoint') ?? (env.HF_ENDPOINT || DEFAULT_HF_ENDPOINT);
+  const credentials = /^[a-z]+:\/\/([^/@\s]*)@/i.exec(endpoint)?.[1];
+  if (credentials !== undefined) {
+    // they would end up in logs and in the manifest's source annotation
+    maskSecret(credentials);
+    throw new InputError('hf-endpoint', 'must not carry credentials (user:password@); set hf-token instead');
+  }
   if (!/^https?:\/\/[^/\s]+/.test(endpoint))
     throw new InputError('hf-endpoint', `expected an http(s) URL, got '${endpoint}'`);
   let hfToken = readString(env, 'hf-token', { secret: true });
@@ -109,8 +116,7 @@ export function readInputs(env: InputSource, workspace = process.cwd()): MirrorI
     ...(chunkSize !== undefined ? { chunkSize } : {}),
     ...(shard ? { shard } : {}),
     ...(cache !== undefined ? { digestCache: cache === 'false' ? '' : path.resolve(workspace, cache) } : {}),
-    ...(readString(env, 'ca-file') ? { caFile: readString(env, 'ca-file') as string } : {}),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
   };
 }
 

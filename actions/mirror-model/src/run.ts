@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { formatBytes, markdownTable, textTable, type ActionContext } from '@sovereign-ci/action-kit';
+import {
+  formatBytes,
+  markdownTable,
+  maskSecret,
+  textTable,
+  type ActionContext,
+} from '@sovereign-ci/action-kit';
 import {
   directorySource,
   fileDigestCache,
@@ -12,22 +18,17 @@ import {
   type MirrorResult,
   type ModelSource,
 } from '@sovereign-ci/model';
-import {
-  dockerConfigCredentials,
-  dockerConfigPath,
-  formatReference,
-  RegistryClient,
-} from '@sovereign-ci/oci';
+import { dockerConfigClient, formatReference } from '@sovereign-ci/oci';
 import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env, ctx.runner.workspace);
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env)),
+  // chunk-size goes with each blob push (mirrorModel's chunkSize), not on the client
+  const client = dockerConfigClient(ctx.env, {
     ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
-    ...(inputs.chunkSize ? { chunkSize: inputs.chunkSize } : {}),
+    maskSecret,
   });
   const hub =
     inputs.source.kind === 'huggingface'

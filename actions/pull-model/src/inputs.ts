@@ -2,7 +2,7 @@ import path from 'node:path';
 import {
   InputError,
   readInt,
-  readList,
+  readRegistryTrust,
   readRequired,
   readString,
   type InputSource,
@@ -28,12 +28,10 @@ export function readInputs(env: InputSource, workspace = process.cwd()): PullInp
       `expected registry/repository:tag or @digest, got '${raw}': ${(error as Error).message}`,
     );
   }
-  const caFile = readString(env, 'ca-file');
   return {
     reference,
     path: path.resolve(workspace, readString(env, 'path') ?? 'model'),
     concurrency: readInt(env, 'concurrency', { default: 4, min: 1, max: 32 }),
-    ...(caFile ? { caFile } : {}),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
   };
 }

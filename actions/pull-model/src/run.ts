@@ -1,20 +1,15 @@
-import { formatBytes, markdownTable, type ActionContext } from '@sovereign-ci/action-kit';
+import { formatBytes, markdownTable, maskSecret, type ActionContext } from '@sovereign-ci/action-kit';
 import { pullModel } from '@sovereign-ci/model';
-import {
-  dockerConfigCredentials,
-  dockerConfigPath,
-  formatReference,
-  RegistryClient,
-} from '@sovereign-ci/oci';
+import { dockerConfigClient, formatReference } from '@sovereign-ci/oci';
 import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env, ctx.runner.workspace);
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env)),
+  const client = dockerConfigClient(ctx.env, {
     ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
     insecureRegistries: inputs.insecureRegistries,
     logger: ctx.logger,
+    maskSecret,
   });
   try {
     const { reference } = inputs;

@@ -47,7 +47,8 @@ export async function directorySource(options: DirectorySourceOptions): Promise<
       files.push({
         path: relPath,
         size: info.size,
-        cacheKey: `${abs}\0${info.size}\0${info.mtimeMs}\0${info.ino}\0${info.dev}`,
+        // ctime too: a rewrite that keeps size and mtime (cp -p, rsync -t, touch -r) still changes it
+        cacheKey: `${abs}\0${info.size}\0${info.mtimeMs}\0${info.ctimeMs}\0${info.ino}\0${info.dev}`,
         open: (signal) =>
           Promise.resolve(createReadStream(abs, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) })),
       });

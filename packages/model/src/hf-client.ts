@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { Logger } from '@sovereign-ci/action-kit';
+import { isLoopback } from '@sovereign-ci/oci';
 import { HuggingFaceError, hubFailure } from './hf-error';
 
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
@@ -48,6 +49,11 @@ export class HubClient {
       connect: { timeout: Math.min(timeout, 30_000) },
     });
     this.token = options.token;
+    if (this.token && this.endpoint.protocol === 'http:' && !isLoopback(this.endpoint.host)) {
+      options.logger?.warning(
+        `hf-endpoint ${this.endpoint.host} is plain http: the hf-token crosses the network unencrypted`,
+      );
+    }
     this.userAgent = options.userAgent ?? 'sovereign-ci';
     this.retries = options.retries ?? 3;
   }

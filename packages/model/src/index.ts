@@ -24,6 +24,13 @@ export {
   type ModelFormat,
   type ModelLayout,
 } from './layout';
-export { SMALL_FILE_LIMIT, transferFile, type TransferContext, type TransferResult } from './transfer-file';
+export {
+  SMALL_FILE_BUDGET,
+  SMALL_FILE_LIMIT,
+  transferFile,
+  type TransferContext,
+  type TransferResult,
+} from './transfer-file';
+export { byteBudget, type ByteBudget } from './byte-budget';
 export { mirrorModel, MirrorError, type MirroredFile, type MirrorOptions, type MirrorResult } from './mirror';
 export { pullModel, type PulledFile, type PullOptions, type PullResult } from './pull';

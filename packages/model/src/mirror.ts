@@ -3,7 +3,8 @@ import type { Descriptor, Repository } from '@sovereign-ci/oci';
 import { selectFiles, shardFiles, type Shard } from './file-selection';
 import { buildLayout, type ModelFormat } from './layout';
 import { modelPackMediaType, ORAS_FILE_MEDIA_TYPE } from './media-types';
-import { transferFile } from './transfer-file';
+import { byteBudget } from './byte-budget';
+import { SMALL_FILE_BUDGET, transferFile } from './transfer-file';
 import type { DigestCache, ModelSource } from './types';
 
 export interface MirrorOptions {
@@ -85,6 +86,7 @@ export async function mirrorModel(
   const mediaTypeOf = (p: string) => (format === 'modelpack' ? modelPackMediaType(p) : ORAS_FILE_MEDIA_TYPE);
 
   const hashGate = gate(1);
+  const memory = byteBudget(SMALL_FILE_BUDGET);
   let results: MirroredFile[];
   try {
     results = await mapLimit(files, Math.max(1, options.concurrency ?? 4), async (file) => {
@@ -100,6 +102,7 @@ export async function mirrorModel(
           ...(options.signal ? { signal: options.signal } : {}),
           onBytes: (n) => progress.add(n),
           hashGate,
+          memory,
         });
         if (!r.uploaded) progress.add(file.size);
         done = {

@@ -32,11 +32,12 @@ export function normalizeModelPath(raw: string): string {
 
 /**
  * Normalises every path and refuses duplicates after normalisation (also case-insensitive ones,
- * which would collide on macOS and Windows checkouts).
+ * which would collide on macOS and Windows checkouts), and a file that is also another file's folder
+ * (`a` and `a/b`: the tree cannot hold both).
  */
 export function checkModelPaths(paths: readonly string[]): string[] {
   const seen = new Map<string, string>();
-  return paths.map((raw) => {
+  const normals = paths.map((raw) => {
     const normal = normalizeModelPath(raw);
     const key = normal.toLowerCase();
     const before = seen.get(key);
@@ -46,4 +47,13 @@ export function checkModelPaths(paths: readonly string[]): string[] {
     seen.set(key, raw);
     return normal;
   });
+  normals.forEach((normal, i) => {
+    const parts = normal.toLowerCase().split('/');
+    for (let n = 1; n < parts.length; n++) {
+      const file = seen.get(parts.slice(0, n).join('/'));
+      if (file !== undefined)
+        throw new ModelPathError(paths[i] as string, `its folder is the file ${JSON.stringify(file)}`);
+    }
+  });
+  return normals;
 }

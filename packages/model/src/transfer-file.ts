@@ -1,10 +1,13 @@
 import { Readable } from 'node:stream';
 import { digestOf, lazyStream, type Repository } from '@sovereign-ci/oci';
+import type { ByteBudget } from './byte-budget';
 import type { DigestCache, ModelFile } from './types';
 import { ContentMismatchError, gitBlobId, hashStream, readAll, verifyingStream } from './verify-stream';
 
 /** Files without a published digest up to this size are read into memory and hashed before upload. */
 export const SMALL_FILE_LIMIT = 16 * 1024 * 1024;
+/** Memory all concurrent transfers may hold in small files read whole (mirrorModel's default). */
+export const SMALL_FILE_BUDGET = 64 * 1024 * 1024;
 
 export interface TransferContext {
   repo: Repository;
@@ -20,6 +23,8 @@ export interface TransferContext {
    * hashed while the previous ones upload instead of every file hashing at once.
    */
   hashGate?: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Shared cap on the bytes of small files held in memory at once (from read to end of upload). */
+  memory?: ByteBudget;
 }
 
 export interface TransferResult {
@@ -38,6 +43,19 @@ export interface TransferResult {
  * commits, which is all a local file re-read after hashing needs.
  */
 export async function transferFile(file: ModelFile, ctx: TransferContext): Promise<TransferResult> {
+  const held: (() => void)[] = [];
+  try {
+    return await transfer(file, ctx, held);
+  } finally {
+    for (const release of held) release();
+  }
+}
+
+async function transfer(
+  file: ModelFile,
+  ctx: TransferContext,
+  held: (() => void)[],
+): Promise<TransferResult> {
   const what = `${file.path} from ${ctx.origin}`;
   let sentBytes = 0;
   let uploaded = false;
@@ -77,6 +95,7 @@ export async function transferFile(file: ModelFile, ctx: TransferContext): Promi
     // a network file (it has a git id) is checked on the way again; a local one by the registry
     source = file.gitOid ? verified(digest) : counted();
   } else if (file.size <= SMALL_FILE_LIMIT) {
+    if (ctx.memory) held.push(await ctx.memory.acquire(file.size));
     const bytes = await readAll(await file.open(ctx.signal), SMALL_FILE_LIMIT, what);
     if (bytes.length !== file.size) {
       throw new ContentMismatchError(`${what} is ${bytes.length} bytes; ${file.size} were listed for it`);

@@ -9,7 +9,7 @@ export interface ModelFile {
   publishedDigest?: string;
   /** Git blob id (sha1 hex) the source publishes, checked for files read whole. */
   gitOid?: string;
-  /** Identity of the file's current content for the digest cache (path, size, mtime, inode). */
+  /** Identity of the file's current content for the digest cache (path, size, mtime, ctime, inode). */
   cacheKey?: string;
   /** Opens the content from byte 0. */
   open(signal?: AbortSignal): Promise<Readable>;

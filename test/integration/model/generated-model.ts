@@ -42,9 +42,14 @@ export async function runStep(
   step: ActionStep,
   inputs: Record<string, string>,
   runnerTemp: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<Recorder> {
   const commands = recorder();
-  const env: Record<string, string> = { RUNNER_TEMP: runnerTemp, GITHUB_WORKSPACE: runnerTemp };
+  const env: Record<string, string> = {
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_WORKSPACE: runnerTemp,
+    ...extraEnv,
+  };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   await runAction(step, undefined, { env, commands });
   return commands;

@@ -76,6 +76,29 @@ describe('directorySource', () => {
   });
 });
 
+describe('directorySource cache keys', () => {
+  describe('when a file is rewritten with the same size and its mtime put back', () => {
+    it('gives the file a new cache key, so a remembered digest is not reused', async () => {
+      const tmp = await tempDir('dir-source-key');
+      try {
+        const file = path.join(tmp.path, 'w.safetensors');
+        const mtime = new Date('2025-01-01T00:00:00Z');
+        await writeFile(file, 'content-1');
+        await utimes(file, mtime, mtime);
+        const before = (await directorySource({ dir: tmp.path })).files[0]?.cacheKey;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await writeFile(file, 'content-2');
+        await utimes(file, mtime, mtime);
+        const after = await directorySource({ dir: tmp.path });
+        expect(after.files.map((f) => [f.path, f.size])).toEqual([['w.safetensors', 9]]);
+        expect(after.files[0]?.cacheKey).not.toBe(before);
+      } finally {
+        await tmp.cleanup();
+      }
+    });
+  });
+});
+
 describe('fileDigestCache', () => {
   describe('when saved and read again', () => {
     it('keeps valid digests and ignores junk', async () => {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordingLogger } from '@sovereign-ci/action-kit';
 import { HubClient, HuggingFaceError, huggingFaceSource, nextLink, parseHfUrl } from '@sovereign-ci/model';
 import { fixturePath } from '../../harness/fixtures';
 import { startHfFake, type HfFake } from '../../harness/hf-fake';
@@ -161,5 +162,27 @@ describe('nextLink', () => {
 
   it('refuses to paginate to another host (the token would follow)', () => {
     expect(() => nextLink('<https://evil.example/x>; rel="next"', base)).toThrow(/another host/);
+  });
+});
+
+describe('HubClient', () => {
+  describe('when a token would go to a plain-http endpoint', () => {
+    it.each([
+      ['http://hf.internal:8080', true],
+      ['https://hf.internal', false],
+      ['http://127.0.0.1:9', false],
+    ])('%s warns: %s', async (endpoint, warns) => {
+      const logger = recordingLogger();
+      const client = new HubClient({ endpoint, token: 'hf_secretToken123', logger });
+      await client.close();
+      expect(logger.lines.filter((l) => l.startsWith('warning'))).toEqual(
+        warns
+          ? [
+              'warning: hf-endpoint hf.internal:8080 is plain http: the hf-token crosses the network unencrypted',
+            ]
+          : [],
+      );
+      expect(logger.lines.join('\n')).not.toContain('hf_secretToken123');
+    });
   });
 });

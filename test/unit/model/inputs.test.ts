@@ -102,6 +102,26 @@ describe('mirror-model readInputs', () => {
       expect((error as InputError).message).toContain(name);
     });
   });
+
+  describe('when hf-endpoint carries credentials', () => {
+    it.each(['https://mirror:s3cretPass@hf.internal', 'http://s3cretPass@hf.internal/'])(
+      '%s is refused without repeating them, and they are masked',
+      (endpoint) => {
+        const masked: string[] = [];
+        setSecretMasker((v) => masked.push(v));
+        let error: unknown;
+        try {
+          readInputs(env({ source: 'hf://a/b', destination: 'r/m' }, { HF_ENDPOINT: endpoint }));
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(InputError);
+        expect((error as InputError).message).toMatch(/hf-endpoint.*credentials/);
+        expect((error as InputError).message).not.toContain('s3cretPass');
+        expect(masked.join(' ')).toContain('s3cretPass');
+      },
+    );
+  });
 });
 
 describe('pull-model readInputs', () => {

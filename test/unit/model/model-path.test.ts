@@ -44,6 +44,15 @@ describe('checkModelPaths', () => {
     });
   });
 
+  describe('when a file is also the folder of another file', () => {
+    it.each([[['a', 'a/b']], [['x/y/z.bin', 'x/y']], [['Docs', 'docs/readme.md']]])(
+      '%j is refused',
+      (paths) => {
+        expect(() => checkModelPaths(paths)).toThrow(/its folder is the file/);
+      },
+    );
+  });
+
   describe('when names are distinct', () => {
     it('returns them normalised, in order', () => {
       expect(checkModelPaths(['b', './a/c', 'a/d'])).toEqual(['b', 'a/c', 'a/d']);

@@ -20,6 +20,8 @@ export interface SignInputs {
   annotations: Record<string, string>;
   format: SignFormat;
   signatureRepository?: SignatureRepository;
+  /** A Rekor instance to record legacy signatures in; undefined: no transparency-log upload. */
+  rekorUrl?: string;
   caFile?: string;
   insecureRegistries: string[];
 }
@@ -55,6 +57,33 @@ export function readSignatureRepository(env: InputSource): SignatureRepository |
   }
 }
 
+const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * `rekor-url`: the base URL of a Rekor instance (`https://rekor.internal`), https (plain http only on
+ * loopback), no credentials, query or fragment. Empty: undefined (no upload).
+ */
+export function readRekorUrl(env: InputSource): string | undefined {
+  const value = readString(env, 'rekor-url');
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError('rekor-url', `expected a URL such as https://rekor.internal, got '${value}'`);
+  }
+  if (url.username !== '' || url.password !== '')
+    throw new InputError('rekor-url', 'must not carry credentials');
+  if (url.search !== '' || url.hash !== '')
+    throw new InputError('rekor-url', 'must be a base URL, without a query or fragment');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname)))
+    throw new InputError(
+      'rekor-url',
+      `expected an https:// URL (plain http only on loopback), got '${value}'`,
+    );
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 export function readInputs(env: InputSource): SignInputs {
   const images = readImages(env);
   const key = readRequired(env, 'key', { secret: true, keepWhitespace: true });
@@ -63,13 +92,22 @@ export function readInputs(env: InputSource): SignInputs {
   }
   const password = readPassword(env);
   const signatureRepository = readSignatureRepository(env);
+  const format = readEnum(env, 'format', ['legacy', 'bundle', 'both'] as const, 'legacy');
+  const rekorUrl = readRekorUrl(env);
+  if (rekorUrl !== undefined && format !== 'legacy') {
+    throw new InputError(
+      'rekor-url',
+      `transparency-log upload is implemented for format legacy only, not '${format}'`,
+    );
+  }
   return {
     images,
     key,
     ...(password !== undefined ? { password } : {}),
     annotations: readMap(env, 'annotations'),
-    format: readEnum(env, 'format', ['legacy', 'bundle', 'both'] as const, 'legacy'),
+    format,
     ...(signatureRepository ? { signatureRepository } : {}),
+    ...(rekorUrl !== undefined ? { rekorUrl } : {}),
     ...readRegistryTrust(env),
   };
 }

@@ -1,5 +1,13 @@
 import { InputError, markdownTable, type ActionContext, maskSecret } from '@sovereign-ci/action-kit';
-import { KeyError, loadPrivateKey, signImage, type SignedImage, type SigningKey } from '@sovereign-ci/cosign';
+import {
+  KeyError,
+  loadPrivateKey,
+  RekorClient,
+  RekorError,
+  signImage,
+  type SignedImage,
+  type SigningKey,
+} from '@sovereign-ci/cosign';
 import { dockerConfigClient } from '@sovereign-ci/oci';
 import { readInputs } from './inputs';
 
@@ -24,6 +32,14 @@ export async function run(ctx: ActionContext): Promise<void> {
   ctx.logger.info(
     `signing with a ${key.algorithm} key (public key hint ${key.publicKey.hint}), format ${inputs.format}`,
   );
+  if (inputs.rekorUrl !== undefined && key.algorithm === 'ed25519') {
+    // Rekor checks hashedrekord signatures over the digest (Ed25519ph); ours are pure Ed25519.
+    throw new InputError('rekor-url', 'transparency-log upload needs an ECDSA key; this key is Ed25519');
+  }
+  const rekor =
+    inputs.rekorUrl === undefined
+      ? undefined
+      : new RekorClient({ url: inputs.rekorUrl, ...(inputs.caFile ? { caFile: inputs.caFile } : {}) });
   const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   const signed: SignedImage[] = [];
   try {
@@ -35,12 +51,21 @@ export async function run(ctx: ActionContext): Promise<void> {
           format: inputs.format,
           annotations: inputs.annotations,
           ...(inputs.signatureRepository ? { signatureRepository: inputs.signatureRepository } : {}),
+          ...(rekor ? { rekor } : {}),
           logger: ctx.logger,
         }),
       );
     }
+  } catch (error) {
+    if (!(error instanceof RekorError)) throw error;
+    const done = signed.length === 0 ? '' : ` (already signed: ${signed.map((s) => s.image).join(', ')})`;
+    const failed = inputs.images[signed.length]?.input ?? '';
+    throw new InputError('rekor-url', `${error.message}; no signature was pushed for ${failed}${done}`, {
+      cause: error,
+    });
   } finally {
     await client.close();
+    await rekor?.close();
   }
   ctx.outputs.set('digests', [...new Set(signed.map((s) => s.digest))].join('\n'));
   ctx.outputs.setLarge('signatures', signed);

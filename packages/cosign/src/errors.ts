@@ -6,3 +6,12 @@ export class KeyError extends Error {
     this.name = 'KeyError';
   }
 }
+
+/** A transparency log (Rekor) could not record or return an entry. */
+export class RekorError extends Error {
+  readonly code = 'REKOR';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RekorError';
+  }
+}

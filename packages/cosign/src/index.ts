@@ -25,7 +25,7 @@ export {
   scryptParameterSets,
   type ScryptParams,
 } from './encrypted';
-export { KeyError } from './errors';
+export { KeyError, RekorError } from './errors';
 export { goJsonString, goJsonValue } from './go-json';
 export { goManifest, goSignatureConfig } from './go-manifest';
 export { cosignIdentity } from './identity';
@@ -64,6 +64,17 @@ export {
   type SimpleSigningLayer,
   type VerifyCriteria,
 } from './verify-signature';
+export { RekorClient, type HashedRekordUpload, type RekorClientOptions } from './rekor';
+export {
+  hashedRekordEntry,
+  leafHash,
+  parseLogEntry,
+  recordsProposal,
+  rekorBundleAnnotation,
+  rekorBundleJson,
+  type HashedRekordProposal,
+  type TlogEntry,
+} from './rekor-entry';
 export {
   signImage,
   type SignatureLocation,

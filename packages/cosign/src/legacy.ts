@@ -45,6 +45,8 @@ export function appendSignature(
   existing: ExistingSignatures | undefined,
   signature: NewSignature,
   verifiesExisting: (base64Signature: string) => boolean,
+  /** Annotations an existing layer must carry (non-empty) to count as a duplicate. */
+  requiredAnnotations: readonly string[] = [],
 ): SignatureImage {
   const annotations = { ...signature.annotations, [signatureAnnotation]: signature.signature };
   const layer: Descriptor = {
@@ -56,6 +58,7 @@ export function appendSignature(
   const layers = existing?.manifest.layers ?? [];
   const duplicate = layers.some((old) => {
     if (old.digest !== layer.digest || old.mediaType !== layer.mediaType) return false;
+    if (requiredAnnotations.some((key) => !old.annotations?.[key])) return false;
     for (const [key, value] of Object.entries(annotations)) {
       if (key !== signatureAnnotation && old.annotations?.[key] !== value) return false;
     }

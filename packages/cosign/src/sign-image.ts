@@ -19,6 +19,8 @@ import type { SigningKey } from './keys';
 import { appendSignature, signatureTag, type ExistingSignatures } from './legacy';
 import { simpleSigningPayload } from './payload';
 import { signBytes, verifyBytes } from './signature';
+import type { RekorClient } from './rekor';
+import { rekorBundleAnnotation, rekorBundleJson } from './rekor-entry';
 import { signatureRepositoryFor, type SignatureRepository } from './signature-repository';
 
 export type SignFormat = 'legacy' | 'bundle' | 'both';
@@ -33,6 +35,11 @@ export interface SignOptions {
   logger?: Logger;
   /** Clock for the bundle manifest's `org.opencontainers.image.created`. */
   now?: () => Date;
+  /**
+   * A transparency log to record legacy signatures in (hashedrekord), before the signature is
+   * pushed; its entry goes into the layer's `dev.sigstore.cosign/bundle` annotation. None: no upload.
+   */
+  rekor?: Pick<RekorClient, 'uploadHashedRekord' | 'url'>;
 }
 
 export interface SignatureLocation {
@@ -43,6 +50,8 @@ export interface SignatureLocation {
   manifestDigest: string;
   /** False when an equivalent legacy signature was already there and nothing was written. */
   written: boolean;
+  /** The transparency-log entry recorded for this signature (only when a log was given and written). */
+  tlog?: { uuid: string; logIndex: number; integratedTime: number };
 }
 
 export interface SignedImage {
@@ -98,11 +107,34 @@ async function signLegacy(
     digest,
     annotations: options.annotations,
   });
-  const signature = signBytes(options.key, payload).toString('base64');
+  const signatureBytes = signBytes(options.key, payload);
+  const signature = signatureBytes.toString('base64');
   const existing = await readExisting(repo, tag, where);
-  const image = appendSignature(existing, { payload, signature }, (old) =>
-    verifyBytes(options.key.publicKey, payload, Buffer.from(old, 'base64')),
+  const verifies = (old: string) => verifyBytes(options.key.publicKey, payload, Buffer.from(old, 'base64'));
+  let image = appendSignature(
+    existing,
+    { payload, signature },
+    verifies,
+    options.rekor ? [rekorBundleAnnotation] : [],
   );
+  let tlog: SignatureLocation['tlog'];
+  if (!image.duplicate && options.rekor) {
+    // Recorded in the log before anything is pushed: a log failure leaves the registry untouched.
+    const entry = await options.rekor.uploadHashedRekord({
+      signature: signatureBytes,
+      publicKeyPem: options.key.publicKey.pem,
+      payload,
+    });
+    options.logger?.info(
+      `recorded in ${options.rekor.url}: entry ${entry.uuid}, log index ${entry.logIndex}`,
+    );
+    tlog = { uuid: entry.uuid, logIndex: entry.logIndex, integratedTime: entry.integratedTime };
+    image = appendSignature(
+      existing,
+      { payload, signature, annotations: { [rekorBundleAnnotation]: rekorBundleJson(entry) } },
+      verifies,
+    );
+  }
   if (image.duplicate) {
     options.logger?.info(`${where} already holds this signature; left as it is`);
     const current = await repo.manifests.resolve(tag);
@@ -118,7 +150,13 @@ async function signLegacy(
     tag,
   );
   options.logger?.info(`signed ${formatReference({ ...ref, tag: undefined, digest })} -> ${where}`);
-  return { format: 'legacy', reference: where, manifestDigest: pushed.digest, written: true };
+  return {
+    format: 'legacy',
+    reference: where,
+    manifestDigest: pushed.digest,
+    written: true,
+    ...(tlog ? { tlog } : {}),
+  };
 }
 
 function goTime(date: Date): string {

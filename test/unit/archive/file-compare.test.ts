@@ -20,7 +20,7 @@ describe('assertSameContents', () => {
   });
   it('names the first differing 1 MiB block of a copy with one byte flipped', async () => {
     const flipped = Buffer.from(bytes);
-    flipped[2 * 1024 * 1024 + 5] ^= 0xff;
+    flipped.writeUInt8(flipped.readUInt8(2 * 1024 * 1024 + 5) ^ 0xff, 2 * 1024 * 1024 + 5);
     const [a, b] = await files(bytes, flipped);
     await expect(assertSameContents(a, b)).rejects.toThrow(
       'read back differs from the verified copy from byte 2097152',

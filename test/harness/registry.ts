@@ -234,3 +234,18 @@ export async function startRegistry(
     throw err;
   }
 }
+
+/**
+ * The registry's log once it has stopped growing for `quietMs`: distribution writes a request's access-log
+ * line after the response has gone out, so a log read right after a request can lack it.
+ */
+export async function settledLog(registry: TestRegistry, quietMs = 250, maxMs = 5000): Promise<string> {
+  const deadline = Date.now() + maxMs;
+  let last = registry.log();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+    const now = registry.log();
+    if (now.length === last.length || Date.now() > deadline) return now;
+    last = now;
+  }
+}

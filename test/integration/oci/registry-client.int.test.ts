@@ -16,7 +16,7 @@ import {
   type ImageIndex,
 } from '@sovereign-ci/oci';
 import { writeTestDockerConfig, type TestDockerConfig } from '../../harness/docker-config';
-import { startRegistry, type RegistryVariant, type TestRegistry } from '../../harness/registry';
+import { settledLog, startRegistry, type RegistryVariant, type TestRegistry } from '../../harness/registry';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir } from '../../harness/temp';
 import { requireTool } from '../../harness/tools';
@@ -114,7 +114,7 @@ describe('RegistryClient', () => {
         .blobs.push(bigDesc, big, { onProgress: (n) => progress.push(n) });
       await client.repository(reg.host, 'monolithic/blob').blobs.push(smallDesc, small);
 
-      const log = reg.log();
+      const log = await settledLog(reg);
       expect(log.match(/"PATCH \/v2\/chunked\/blob\/blobs\/uploads\//g)?.length).toEqual(5);
       expect(log.match(/"PATCH \/v2\/monolithic\/blob\//g)).toBeNull();
       expect(progress).toEqual([65536, 131072, 196608, 262144, 300000, 300000]);
@@ -185,7 +185,7 @@ describe('RegistryClient', () => {
       const repos = await client.catalog(reg.host, { pageSize: 2 });
       expect(repos).toEqual([...repos].sort());
       expect(repos).toEqual(expect.arrayContaining(['cat/one', 'cat/three', 'cat/two']));
-      const pages = reg.log().match(/"GET \/v2\/_catalog\?[^ ]*n=2[^ ]* HTTP/g) ?? [];
+      const pages = (await settledLog(reg)).match(/"GET \/v2\/_catalog\?[^ ]*n=2[^ ]* HTTP/g) ?? [];
       // every page but the last holds 2 names, so following Link took at least this many requests
       expect(pages.length).toBeGreaterThanOrEqual(Math.ceil(repos.length / 2));
       expect(repos.length).toBeGreaterThan(2);

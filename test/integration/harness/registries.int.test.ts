@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTestDockerConfig } from '../../harness/docker-config';
 import { sha256Digest, writeTinyOciLayout } from '../../harness/oci-layout';
 import type { TinyImage } from '../../harness/oci-layout';
-import { startRegistry } from '../../harness/registry';
+import { settledLog, startRegistry } from '../../harness/registry';
 import type { RegistryVariant, TestRegistry } from '../../harness/registry';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir } from '../../harness/temp';
@@ -84,7 +84,7 @@ describe('startRegistry', () => {
         'data',
       );
       expect(sha256Digest(await readFile(stored))).toBe(image.layer.digest);
-      expect(reg.log()).toContain('/v2/harness/tiny/manifests/v1');
+      expect(await settledLog(reg)).toContain('/v2/harness/tiny/manifests/v1');
     });
   });
 

@@ -36,9 +36,11 @@ export interface TransferResult {
 }
 
 /**
- * One file into one blob, streamed. The digest comes first — published by the source (Hugging Face LFS),
- * remembered in the cache, or computed (in memory for small files, by a reading pass for large local
- * ones) — because the upload names it. Content from the network is verified again on the way (wrong
+ * One file into one blob, streamed. A large local file not in the digest cache is hashed while it
+ * uploads (the registry checks the computed digest at commit) and its digest is then cached. Otherwise
+ * the digest comes first — published by the source (Hugging Face LFS), remembered in the cache, or
+ * computed (in memory for small files, by a reading pass for large files) — so a blob the registry
+ * already has is skipped. Content from the network is verified again on the way (wrong
  * bytes make the upload fail before its last chunk); the registry checks the digest once more when it
  * commits, which is all a local file re-read after hashing needs.
  */
@@ -87,6 +89,32 @@ async function transfer(
   let digest: string;
   let source: () => Readable;
   const cached = file.cacheKey ? ctx.cache?.get(file.cacheKey) : undefined;
+  if (onePass(file, ctx, cached)) {
+    const once = () => {
+      uploaded = true;
+      return lazyStream(async () =>
+        countingStream(
+          exactLength(await file.open(ctx.signal), file.size, what, (e) => (mismatch = e)),
+          count,
+        ),
+      );
+    };
+    let stored;
+    try {
+      stored = await ctx.repo.blobs.pushComputed(
+        { mediaType: 'application/octet-stream', size: file.size },
+        once,
+        {
+          ...(ctx.chunkSize ? { chunkSize: ctx.chunkSize } : {}),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        },
+      );
+    } catch (error) {
+      throw mismatch ?? error;
+    }
+    if (file.cacheKey) ctx.cache?.set(file.cacheKey, stored.digest);
+    return { digest: stored.digest, uploaded, sentBytes };
+  }
   if (file.publishedDigest) {
     digest = file.publishedDigest;
     source = verified(digest);
@@ -136,6 +164,60 @@ async function transfer(
     throw mismatch ?? error;
   }
   return { digest, uploaded, sentBytes };
+}
+
+/**
+ * A large local file seen for the first time, with a digest cache to remember it in: hashed while it
+ * uploads (one read instead of two). Without a cache the registry is the only memory, so the file is
+ * hashed first and a blob already there is skipped (a final run after shard runs uploads nothing).
+ */
+function onePass(file: ModelFile, ctx: TransferContext, cached: string | undefined): boolean {
+  return (
+    !file.publishedDigest &&
+    !file.gitOid &&
+    !cached &&
+    file.cacheKey !== undefined &&
+    ctx.cache !== undefined &&
+    file.size > SMALL_FILE_LIMIT
+  );
+}
+
+/** Passes exactly `size` bytes; a source that ends early or goes on past them fails. */
+function exactLength(
+  source: Readable,
+  size: number,
+  what: string,
+  onMismatch: (e: ContentMismatchError) => void,
+): Readable {
+  const fail = (got: string) => {
+    const error = new ContentMismatchError(`${what} is ${got} bytes; ${size} were listed for it`);
+    onMismatch(error);
+    return error;
+  };
+  async function* read(): AsyncGenerator<Buffer> {
+    const it = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let total = 0;
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) {
+          if (total !== size) throw fail(String(total));
+          return;
+        }
+        total += next.value.length;
+        if (total > size) throw fail(`more than ${size}`);
+        // look one read ahead at the end, so a file that grew is noticed before its last byte goes out
+        if (total === size) {
+          const more = await it.next();
+          if (!more.done && more.value.length > 0) throw fail(`more than ${size}`);
+        }
+        yield next.value;
+      }
+    } finally {
+      source.destroy();
+    }
+  }
+  return Readable.from(read(), { objectMode: false, highWaterMark: 1 << 20 });
 }
 
 function countingStream(source: Readable, count: (n: number) => void): Readable {

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { BlobPushOptions, BlobSource, BlobStore, Descriptor, Digest } from './types';
 import { verifyingBlobStream } from './blob-reader';
 import { uploadBlob, type UploadContext } from './blob-upload';
+import { uploadComputed, type BlobShape } from './blob-upload-computed';
 import { RegistryError } from './registry-error';
 import { header } from './transport';
 
@@ -80,6 +81,10 @@ export class RemoteBlobStore implements BlobStore {
       return;
     }
     await uploadBlob(this.ctx, expected, source, options);
+  }
+
+  pushComputed(shape: BlobShape, source: () => Readable, options?: BlobPushOptions): Promise<Descriptor> {
+    return uploadComputed(this.ctx, shape, source, options);
   }
 
   async mount(descriptor: Descriptor, fromRepository: string): Promise<boolean> {

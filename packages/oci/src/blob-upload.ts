@@ -1,11 +1,23 @@
 import { Readable } from 'node:stream';
-import type { Logger } from '@sovereign-ci/action-kit';
 import type { BlobPushOptions, BlobSource, Descriptor } from './types';
-import { RegistryError } from './registry-error';
-import type { RegistrySession } from './registry-session';
-import { isRetryableError, isRetryableStatus, retryDelay, sleep } from './retry-policy';
+import { retryDelay, sleep } from './retry-policy';
 import { SourceCursor } from './source-cursor';
-import { header, type HttpResponse } from './transport';
+import {
+  brief,
+  checkStoredDigest,
+  isDigestInvalid,
+  locationOf,
+  rangeEnd,
+  restartable,
+  ResumeImpossible,
+  startUpload,
+  uploadStatus,
+  withQuery,
+  type UploadContext,
+  type UploadSession,
+} from './upload-session';
+
+export type { UploadContext } from './upload-session';
 
 /** Bytes per PATCH of a chunked upload: a lost connection costs at most this much again. */
 export const DEFAULT_CHUNK_SIZE = 128 * 1024 * 1024;
@@ -16,20 +28,6 @@ export const DEFAULT_CHUNK_SIZE = 128 * 1024 * 1024;
  * (64 MiB chunks ran 25–30 % slower: each PATCH is committed on its own).
  */
 export const DEFAULT_MONOLITHIC_THRESHOLD = 256 * 1024 * 1024;
-
-export interface UploadContext {
-  session: RegistrySession;
-  name: string;
-  chunkSize: number;
-  /** Largest blob sent in one PUT (default DEFAULT_MONOLITHIC_THRESHOLD). */
-  monolithicThreshold?: number;
-  logger?: Logger;
-}
-
-interface UploadSession {
-  location: string;
-  minChunk: number;
-}
 
 /**
  * Uploads `source` as `expected`: monolithic (POST + PUT) up to the monolithic threshold, chunked
@@ -77,19 +75,6 @@ export async function uploadBlob(
   } finally {
     cursor.close();
   }
-}
-
-async function startUpload(ctx: UploadContext, signal?: AbortSignal): Promise<UploadSession> {
-  const res = await ctx.session.request({
-    method: 'POST',
-    path: `/v2/${ctx.name}/blobs/uploads/`,
-    scopes: [`repository:${ctx.name}:pull,push`],
-    headers: { 'content-length': '0' },
-    what: `blob upload to ${ctx.name}`,
-    ...(signal ? { signal } : {}),
-  });
-  await res.body.dump();
-  return { location: locationOf(ctx, res), minChunk: Number(header(res, 'oci-chunk-min-length') ?? 0) || 0 };
 }
 
 async function sendChunks(
@@ -166,93 +151,5 @@ async function finish(
     ...(options.signal ? { signal: options.signal } : {}),
   });
   await res.body.dump();
-  const got = header(res, 'docker-content-digest');
-  if (got && got !== expected.digest) {
-    throw new RegistryError(
-      `${ctx.session.registry} stored blob ${expected.digest} in ${ctx.name} under a different digest (${got})`,
-      { code: 'DIGEST_MISMATCH', method: 'PUT', url: res.url },
-    );
-  }
-}
-
-/** GET on the upload URL: how much the registry holds. Undefined when the session is gone. */
-async function uploadStatus(
-  ctx: UploadContext,
-  location: string,
-): Promise<{ location: string; offset: number } | undefined> {
-  try {
-    const res = await ctx.session.request({
-      method: 'GET',
-      path: location,
-      scopes: [`repository:${ctx.name}:pull,push`],
-      allowStatus: [404, 400, 416],
-    });
-    await res.body.dump();
-    if (res.status !== 204 && res.status !== 200) return undefined;
-    return { location: locationOf(ctx, res, location), offset: rangeEnd(res) ?? 0 };
-  } catch {
-    return undefined;
-  }
-}
-
-class ResumeImpossible extends Error {
-  constructor(cause: unknown) {
-    super('the registry cannot resume this upload', { cause });
-  }
-}
-
-/** Worth a fresh attempt: lost connections, 5xx, expired or confused upload sessions. */
-function restartable(error: unknown): boolean {
-  if (error instanceof ResumeImpossible) return true;
-  if (error instanceof RegistryError) {
-    if (error.status !== undefined) {
-      return (
-        isRetryableStatus(error.status) ||
-        error.status === 416 ||
-        error.registryCodes.includes('BLOB_UPLOAD_UNKNOWN')
-      );
-    }
-    return error.code === 'NETWORK_ERROR' && isRetryableError(error);
-  }
-  return isRetryableError(error);
-}
-
-/** The registry refused the closing PUT because the bytes it holds do not hash to the digest. */
-function isDigestInvalid(error: unknown): boolean {
-  return error instanceof RegistryError && error.registryCodes.includes('DIGEST_INVALID');
-}
-
-function brief(error: unknown): string {
-  const e = error as { status?: number; code?: string; cause?: { code?: string } };
-  return e.status ? `HTTP ${e.status}` : (e.cause?.code ?? e.code ?? String(error));
-}
-
-function locationOf(ctx: UploadContext, res: HttpResponse, previous?: string): string {
-  const location = header(res, 'location');
-  if (location) return location;
-  if (previous) return previous;
-  throw new RegistryError(
-    `${ctx.session.registry} started an upload to ${ctx.name} without a Location header`,
-    {
-      code: 'PROTOCOL_ERROR',
-      url: res.url,
-    },
-  );
-}
-
-/**
- * Next offset from a `Range: 0-<last>` header. distribution writes `0-0` for an empty upload as
- * well as for one byte; we read it as empty (a one-byte surplus is caught by the digest at PUT).
- */
-function rangeEnd(res: HttpResponse): number | undefined {
-  const m = /^(?:bytes=)?0-(\d+)$/.exec(header(res, 'range') ?? '');
-  if (!m) return undefined;
-  return m[1] === '0' ? 0 : Number(m[1]) + 1;
-}
-
-function withQuery(location: string, key: string, value: string): string {
-  const absolute = /^https?:\/\//.test(location);
-  const url = new URL(location, 'http://relative.invalid');
-  url.searchParams.set(key, value);
-  return absolute ? url.toString() : `${url.pathname}${url.search}`;
+  checkStoredDigest(ctx, res, expected.digest);
 }

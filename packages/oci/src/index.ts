@@ -32,6 +32,7 @@ export {
 export { RegistryClient, type RegistryClientOptions } from './client';
 export { RemoteRepository } from './repository';
 export { DEFAULT_CHUNK_SIZE, DEFAULT_MONOLITHIC_THRESHOLD } from './blob-upload';
+export { SourceChangedError, type BlobShape } from './blob-upload-computed';
 export { DEFAULT_MANIFEST_CAP } from './manifest-store';
 export { formatPlatform, parsePlatform, selectPlatform } from './platform';
 export { copyImage, lazyStream, type CopyOptions, type CopyProgress } from './copy';

@@ -65,6 +65,17 @@ export interface BlobStore {
    * resumes after a lost connection. The registry's computed digest must equal `expected.digest`.
    */
   push(expected: Descriptor, source: BlobSource, options?: BlobPushOptions): Promise<void>;
+  /**
+   * Uploads a blob whose digest is not known yet, hashing it as it streams (one read of the source):
+   * PATCHes, then a closing PUT with the computed digest, which the registry verifies against what it
+   * received. Never skips (the digest is only known at the end; the registry keeps one copy). Resumes
+   * after a lost connection like `push`. Returns the descriptor of what was stored.
+   */
+  pushComputed(
+    shape: { mediaType: string; size: number; annotations?: Record<string, string> },
+    source: () => Readable,
+    options?: BlobPushOptions,
+  ): Promise<Descriptor>;
   /** Cross-repository mount; false when the registry refused it (the caller then copies). */
   mount(descriptor: Descriptor, fromRepository: string): Promise<boolean>;
   delete(digest: Digest): Promise<void>;

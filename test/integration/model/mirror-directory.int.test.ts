@@ -17,7 +17,7 @@ import { RegistryClient } from '@sovereign-ci/oci';
 import { run as mirror } from '../../../actions/mirror-model/src/run';
 import { run as pull } from '../../../actions/pull-model/src/run';
 import { fixturePath } from '../../harness/fixtures';
-import { startRegistry, type TestRegistry } from '../../harness/registry';
+import { settledLog, startRegistry, type TestRegistry } from '../../harness/registry';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir, type TempDir } from '../../harness/temp';
 import { listFiles, runStep, sha256sums, uploadRequests, writeModel } from './generated-model';
@@ -142,13 +142,13 @@ describe('mirror-model from a directory', () => {
     });
 
     it('uploads nothing but the manifest on a re-run, and gives the same digest', async () => {
-      const before = uploadRequests(reg.log(), repo);
+      const before = uploadRequests(await settledLog(reg), repo);
       const first = (await inspectRaw(reg, `${repo}:v1`)).layers.length;
       const started = Date.now();
       const commands = await runMirror();
       expect(commands.failed).toEqual([]);
       expect(commands.outputs['uploaded-bytes']).toBe('0');
-      expect(uploadRequests(reg.log(), repo)).toBe(before);
+      expect(uploadRequests(await settledLog(reg), repo)).toBe(before);
       expect(Date.now() - started).toBeLessThan(5000);
       expect(first).toBe(Object.keys(sums).length);
     });
@@ -254,7 +254,7 @@ describe('mirror-model from a directory', () => {
       expect(Number(outputs[0]?.['uploaded-bytes']) + Number(outputs[1]?.['uploaded-bytes'])).toBe(
         Number(outputs[0]?.bytes) + Number(outputs[1]?.bytes),
       );
-      const before = uploadRequests(reg.log(), repo);
+      const before = uploadRequests(await settledLog(reg), repo);
       const final = await runStep(
         mirror,
         { source: modelDir, destination: `${reg.host}/${repo}:v1`, 'digest-cache': 'false' },
@@ -263,7 +263,7 @@ describe('mirror-model from a directory', () => {
       expect(final.failed).toEqual([]);
       expect(final.outputs['uploaded-bytes']).toBe('0');
       // only the config blob is new
-      expect(uploadRequests(reg.log(), repo) - before).toBeLessThanOrEqual(2);
+      expect(uploadRequests(await settledLog(reg), repo) - before).toBeLessThanOrEqual(2);
       const manifest = await inspectRaw(reg, `${repo}:v1`);
       expect(
         Object.fromEntries(

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { BlobPushOptions, Descriptor } from './types';
 import { DEFAULT_MONOLITHIC_THRESHOLD } from './blob-upload';
 import { retryDelay, sleep } from './retry-policy';
@@ -7,8 +7,7 @@ import { SourceCursor } from './source-cursor';
 import {
   brief,
   checkStoredDigest,
-  rangeEnd,
-  locationOf,
+  patchChunk,
   restartable,
   ResumeImpossible,
   startUpload,
@@ -93,23 +92,16 @@ async function sendHashed(
     const end = Math.min(size, offset + step);
     const work = saved.hash.copy();
     try {
-      const res = await ctx.session.request({
-        method: 'PATCH',
-        path: location,
-        scopes: [`repository:${ctx.name}:pull,push`],
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-range': `${offset}-${end - 1}`,
-          'content-length': String(end - offset),
-        },
-        body: Readable.from(hashing(cursor.range(offset, end), work), { objectMode: false }),
-        what: `blob upload chunk ${offset}-${end - 1} to ${ctx.name}`,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      await res.body.dump();
-      location = locationOf(ctx, res, location);
-      const reported = rangeEnd(res);
-      const next = reported !== undefined && reported > offset ? Math.min(reported, end) : end;
+      const sent = await patchChunk(
+        ctx,
+        location,
+        { offset, end },
+        hashing(cursor.range(offset, end), work),
+        `blob upload chunk ${offset}-${end - 1} to ${ctx.name}`,
+        options.signal,
+      );
+      location = sent.location;
+      const next = Math.min(sent.heldUpTo, end);
       saved = next === end ? { hash: work, at: end } : await advance(saved, next, cursor);
       options.onProgress?.(saved.at);
       resumes = 0;

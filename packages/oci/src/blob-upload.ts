@@ -6,8 +6,7 @@ import {
   brief,
   checkStoredDigest,
   isDigestInvalid,
-  locationOf,
-  rangeEnd,
+  patchChunk,
   restartable,
   ResumeImpossible,
   startUpload,
@@ -93,23 +92,16 @@ async function sendChunks(
   while (offset < expected.size) {
     const end = Math.min(expected.size, offset + chunkSize);
     try {
-      const res = await ctx.session.request({
-        method: 'PATCH',
-        path: location,
-        scopes: [`repository:${ctx.name}:pull,push`],
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-range': `${offset}-${end - 1}`,
-          'content-length': String(end - offset),
-        },
-        body: Readable.from(cursor.range(offset, end), { objectMode: false }),
-        what: `blob upload chunk ${offset}-${end - 1} of ${expected.digest} to ${ctx.name}`,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      await res.body.dump();
-      location = locationOf(ctx, res, location);
-      const reported = rangeEnd(res);
-      offset = reported !== undefined && reported > offset ? reported : end;
+      const sent = await patchChunk(
+        ctx,
+        location,
+        { offset, end },
+        cursor.range(offset, end),
+        `blob upload chunk ${offset}-${end - 1} of ${expected.digest} to ${ctx.name}`,
+        options.signal,
+      );
+      location = sent.location;
+      offset = sent.heldUpTo;
       options.onProgress?.(offset);
       resumes = 0;
     } catch (error) {

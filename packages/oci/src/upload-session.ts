@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Logger } from '@sovereign-ci/action-kit';
 import { RegistryError } from './registry-error';
 import type { RegistrySession } from './registry-session';
@@ -123,4 +124,38 @@ export function withQuery(location: string, key: string, value: string): string 
   const url = new URL(location, 'http://relative.invalid');
   url.searchParams.set(key, value);
   return absolute ? url.toString() : `${url.pathname}${url.search}`;
+}
+
+/**
+ * PATCH: sends bytes [offset, end) of an upload. Returns the session's next Location and how far the
+ * registry says it now holds (its Range header; `end` when it does not say).
+ */
+export async function patchChunk(
+  ctx: UploadContext,
+  location: string,
+  range: { offset: number; end: number },
+  body: AsyncIterable<Buffer>,
+  what: string,
+  signal?: AbortSignal,
+): Promise<{ location: string; heldUpTo: number }> {
+  const { offset, end } = range;
+  const res = await ctx.session.request({
+    method: 'PATCH',
+    path: location,
+    scopes: [`repository:${ctx.name}:pull,push`],
+    headers: {
+      'content-type': 'application/octet-stream',
+      'content-range': `${offset}-${end - 1}`,
+      'content-length': String(end - offset),
+    },
+    body: Readable.from(body, { objectMode: false }),
+    what,
+    ...(signal ? { signal } : {}),
+  });
+  await res.body.dump();
+  const reported = rangeEnd(res);
+  return {
+    location: locationOf(ctx, res, location),
+    heldUpTo: reported !== undefined && reported > offset ? reported : end,
+  };
 }

@@ -7,6 +7,7 @@
  * Everything is generated in a temp dir and removed afterwards. Prints one JSON line.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { peakRssMb } from './support/peak-rss';
 import { bundleForPlainNode } from './support/plain-node';
 import { createHash, randomFillSync } from 'node:crypto';
 import {
@@ -14,7 +15,6 @@ import {
   createWriteStream,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -36,18 +36,6 @@ import { requireTool } from '../test/harness/tools';
 
 const SIZE = Number(process.env.BENCH_BLOB_MIB ?? 1024) * 1024 * 1024;
 const here = fileURLToPath(import.meta.url);
-
-/** Peak RSS of this process image in MB: VmHWM (reset by exec, unlike getrusage's maxrss, which a
- * spawned child inherits from its parent), else maxRSS. */
-function peakRssMb(): number {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kb) return Number(kb) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
 
 /** Random bytes wrapped in a stored (level 0) gzip stream, so skopeo sees a compressed layer and keeps it as is. */
 async function writeBlob(file: string): Promise<Descriptor> {

@@ -5,10 +5,10 @@ import {
   readEnum,
   readInt,
   readLines,
-  readList,
   readRequired,
   readString,
   type InputSource,
+  readRegistryTrust,
 } from '@sovereign-ci/action-kit';
 import { parsePlatform, parseReference, type ImageReference } from '@sovereign-ci/oci';
 
@@ -71,7 +71,6 @@ export function readInputs(env: InputSource, cwd: string = process.cwd()): Break
     keep: readInt(env, 'keep', { default: 5, min: 1 }),
     compression: readEnum(env, 'compression', ['none', 'gzip'] as const, 'none'),
     verify: readBoolean(env, 'verify', true),
-    caFile: readString(env, 'ca-file'),
-    insecureRegistries: readList(env, 'insecure-registries'),
+    ...readRegistryTrust(env),
   };
 }

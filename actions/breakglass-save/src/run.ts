@@ -1,21 +1,11 @@
-import { formatBytes, markdownTable, type ActionContext } from '@sovereign-ci/action-kit';
+import { formatBytes, markdownTable, maskSecret, type ActionContext } from '@sovereign-ci/action-kit';
 import { failedDestinationsError, saveArchive, type SaveArchiveResult } from '@sovereign-ci/archive';
-import {
-  dockerConfigCredentials,
-  dockerConfigPath,
-  formatReference,
-  RegistryClient,
-} from '@sovereign-ci/oci';
+import { dockerConfigClient, formatReference } from '@sovereign-ci/oci';
 import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env, ctx.runner.workspace || process.cwd());
-  const client = new RegistryClient({
-    credentials: dockerConfigCredentials(dockerConfigPath(ctx.env)),
-    caFile: inputs.caFile,
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   ctx.logger.info(`saving ${formatReference(inputs.image)} to ${inputs.destinations.join(', ')}`);
   const result = await saveArchive({
     source: client.repositoryFor(inputs.image),

@@ -24,12 +24,7 @@ import { readInputs } from './inputs';
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env, ctx.runner.workspace);
   // chunk-size goes with each blob push (mirrorModel's chunkSize), not on the client
-  const client = dockerConfigClient(ctx.env, {
-    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   const hub =
     inputs.source.kind === 'huggingface'
       ? new HubClient({

@@ -5,12 +5,7 @@ import { readInputs } from './inputs';
 
 export async function run(ctx: ActionContext): Promise<void> {
   const inputs = readInputs(ctx.env, ctx.runner.workspace);
-  const client = dockerConfigClient(ctx.env, {
-    ...(inputs.caFile ? { caFile: inputs.caFile } : {}),
-    insecureRegistries: inputs.insecureRegistries,
-    logger: ctx.logger,
-    maskSecret,
-  });
+  const client = dockerConfigClient(ctx.env, { ...inputs, logger: ctx.logger, maskSecret });
   try {
     const { reference } = inputs;
     const result = await pullModel(client.repositoryFor(reference), {

@@ -36,7 +36,7 @@ describe('breakglass-save readInputs', () => {
             keep: '2',
             compression: 'gzip',
             verify: 'false',
-            'ca-file': '/etc/ca.pem',
+            'ca-file': '/etc/ssl/certs/ca-certificates.crt',
             'insecure-registries': 'registry.local:5000',
           }),
           '/w',
@@ -53,7 +53,7 @@ describe('breakglass-save readInputs', () => {
         keep: 2,
         compression: 'gzip',
         verify: false,
-        caFile: '/etc/ca.pem',
+        caFile: '/etc/ssl/certs/ca-certificates.crt',
         insecureRegistries: ['registry.local:5000'],
       });
     });

@@ -1,13 +1,7 @@
+import { getBranch, getFile, getRepository, repoPath } from './common-endpoints';
 import { isOwnBranch } from './own-branch';
-import { ForgeHttp, encodePath, type ForgeHttpOptions } from './forge-http';
-import type {
-  WireBranch,
-  WireCommit,
-  WireContents,
-  WireLabel,
-  WirePull,
-  WireRepository,
-} from './forgejo-wire';
+import { ForgeHttp, type ForgeHttpOptions } from './forge-http';
+import type { WireBranch, WireCommit, WireLabel, WirePull } from './forgejo-wire';
 import type {
   BranchInfo,
   CommitFilesOptions,
@@ -32,9 +26,6 @@ export interface ForgejoClientOptions {
   /** Page size for list calls (Forgejo caps it at its MAX_RESPONSE_ITEMS, 50 by default). */
   pageSize?: number;
 }
-
-const repoPath = (r: RepoRef): string =>
-  `/repos/${encodeURIComponent(r.owner)}/${encodeURIComponent(r.repo)}`;
 
 /** Forgejo (and Gitea) REST client: `Authorization: token …`. */
 export class ForgejoClient implements ForgeClient {
@@ -66,24 +57,12 @@ export class ForgejoClient implements ForgeClient {
     }
   }
 
-  async getRepository(r: RepoRef): Promise<RepositoryInfo> {
-    const repo = await this.http.json<WireRepository>('GET', repoPath(r));
-    return {
-      fullName: repo.full_name ?? `${r.owner}/${r.repo}`,
-      defaultBranch: repo.default_branch ?? 'main',
-      htmlUrl: repo.html_url ?? '',
-    };
+  getRepository(r: RepoRef): Promise<RepositoryInfo> {
+    return getRepository(this.http, r);
   }
 
-  async getBranch(r: RepoRef, name: string): Promise<BranchInfo | undefined> {
-    const res = await this.http.request<WireBranch>(
-      'GET',
-      `${repoPath(r)}/branches/${encodeURIComponent(name)}`,
-      {
-        accept404: true,
-      },
-    );
-    return res.data ? toBranch(res.data) : undefined;
+  getBranch(r: RepoRef, name: string): Promise<BranchInfo | undefined> {
+    return getBranch(this.http, r, name);
   }
 
   async createBranch(r: RepoRef, name: string, fromRef: string): Promise<BranchInfo> {
@@ -97,19 +76,8 @@ export class ForgejoClient implements ForgeClient {
     await this.http.request('DELETE', `${repoPath(r)}/branches/${encodeURIComponent(name)}`);
   }
 
-  async getFile(r: RepoRef, path: string, ref: string): Promise<FileContent | undefined> {
-    const res = await this.http.request<WireContents | WireContents[]>(
-      'GET',
-      `${repoPath(r)}/contents/${encodePath(path)}`,
-      {
-        query: { ref },
-        accept404: true,
-      },
-    );
-    const c = res.data;
-    if (!c) return undefined;
-    if (Array.isArray(c) || c.type !== 'file') throw new Error(`${path} on ${ref} is not a file`);
-    return { path, sha: c.sha ?? '', content: Buffer.from(c.content ?? '', 'base64') };
+  getFile(r: RepoRef, path: string, ref: string): Promise<FileContent | undefined> {
+    return getFile(this.http, r, path, ref);
   }
 
   async commitFiles(r: RepoRef, o: CommitFilesOptions): Promise<{ sha: string }> {

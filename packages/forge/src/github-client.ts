@@ -1,13 +1,7 @@
+import { getBranch, getFile, getRepository, repoPath } from './common-endpoints';
 import { isOwnBranch } from './own-branch';
 import { ForgeHttp, encodePath, type ForgeHttpOptions } from './forge-http';
-import type {
-  WireBranch,
-  WireCommit,
-  WireContents,
-  WireLabel,
-  WirePull,
-  WireRepository,
-} from './forgejo-wire';
+import type { WireCommit, WireLabel, WirePull } from './forgejo-wire';
 import type {
   BranchInfo,
   CommitFilesOptions,
@@ -20,7 +14,7 @@ import type {
   RepositoryInfo,
   UpdatePullOptions,
 } from './types';
-import { toBranch, toCommit, toPull } from './wire-mapping';
+import { toCommit, toPull } from './wire-mapping';
 
 export interface GitHubClientOptions {
   /** `GITHUB_API_URL`, e.g. `https://api.github.com`. */
@@ -31,8 +25,6 @@ export interface GitHubClientOptions {
   dispatcher?: ForgeHttpOptions['dispatcher'];
 }
 
-const repoPath = (r: RepoRef): string =>
-  `/repos/${encodeURIComponent(r.owner)}/${encodeURIComponent(r.repo)}`;
 const PER_PAGE = 100;
 
 /**
@@ -56,24 +48,12 @@ export class GitHubClient implements ForgeClient {
     this.http = new ForgeHttp(http);
   }
 
-  async getRepository(r: RepoRef): Promise<RepositoryInfo> {
-    const repo = await this.http.json<WireRepository>('GET', repoPath(r));
-    return {
-      fullName: repo.full_name ?? `${r.owner}/${r.repo}`,
-      defaultBranch: repo.default_branch ?? 'main',
-      htmlUrl: repo.html_url ?? '',
-    };
+  getRepository(r: RepoRef): Promise<RepositoryInfo> {
+    return getRepository(this.http, r);
   }
 
-  async getBranch(r: RepoRef, name: string): Promise<BranchInfo | undefined> {
-    const res = await this.http.request<WireBranch>(
-      'GET',
-      `${repoPath(r)}/branches/${encodeURIComponent(name)}`,
-      {
-        accept404: true,
-      },
-    );
-    return res.data ? toBranch(res.data) : undefined;
+  getBranch(r: RepoRef, name: string): Promise<BranchInfo | undefined> {
+    return getBranch(this.http, r, name);
   }
 
   async createBranch(r: RepoRef, name: string, fromRef: string): Promise<BranchInfo> {
@@ -87,19 +67,8 @@ export class GitHubClient implements ForgeClient {
     await this.http.request('DELETE', `${repoPath(r)}/git/refs/heads/${encodePath(name)}`);
   }
 
-  async getFile(r: RepoRef, path: string, ref: string): Promise<FileContent | undefined> {
-    const res = await this.http.request<WireContents | WireContents[]>(
-      'GET',
-      `${repoPath(r)}/contents/${encodePath(path)}`,
-      {
-        query: { ref },
-        accept404: true,
-      },
-    );
-    const c = res.data;
-    if (!c) return undefined;
-    if (Array.isArray(c) || c.type !== 'file') throw new Error(`${path} on ${ref} is not a file`);
-    return { path, sha: c.sha ?? '', content: Buffer.from(c.content ?? '', 'base64') };
+  getFile(r: RepoRef, path: string, ref: string): Promise<FileContent | undefined> {
+    return getFile(this.http, r, path, ref);
   }
 
   async commitFiles(r: RepoRef, o: CommitFilesOptions): Promise<{ sha: string }> {

@@ -17,11 +17,27 @@ import {
   parseTagRules,
   TagRuleError,
   type Builder,
-  type RegistryMirror,
+  type BuildSpec,
 } from '@sovereign-ci/build';
 import { formatReference, parseReference, type InvalidReferenceError } from '@sovereign-ci/oci';
 
-export interface BuildPushInputs {
+/** What the build itself takes, as the builder spec names it. */
+type BuildOptions = Pick<
+  BuildSpec,
+  | 'buildArgs'
+  | 'target'
+  | 'platform'
+  | 'push'
+  | 'cache'
+  | 'cacheRepo'
+  | 'cacheTtl'
+  | 'reproducible'
+  | 'registryMirrors'
+  | 'insecureRegistries'
+  | 'caFile'
+>;
+
+export interface BuildPushInputs extends BuildOptions {
   context: string;
   file: string;
   /** `registry/repository`, normalised. */
@@ -30,18 +46,6 @@ export interface BuildPushInputs {
   flavor: string[];
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  buildArgs: Record<string, string>;
-  target?: string;
-  platform?: string;
-  push: boolean;
-  cache: boolean;
-  cacheRepo?: string;
-  /** Go duration (`1209600s`). */
-  cacheTtl?: string;
-  reproducible: boolean;
-  registryMirrors: RegistryMirror[];
-  insecureRegistries: string[];
-  caFile?: string;
   builder: Builder;
   executor?: string;
   storageDriver: string;

@@ -61,6 +61,7 @@ describe('login action', () => {
   });
   afterAll(async () => {
     for (const reg of registries.values()) await reg.stop();
+    await home?.cleanup();
   });
   beforeEach(async () => {
     await home?.cleanup();

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { assertSameContents } from '@sovereign-ci/archive';
 
 describe('assertSameContents', () => {
+  const dirs: string[] = [];
+  afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true }))));
   const files = async (a: Buffer, b: Buffer) => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'compare-'));
+    dirs.push(dir);
     await writeFile(path.join(dir, 'a'), a);
     await writeFile(path.join(dir, 'b'), b);
     return [path.join(dir, 'a'), path.join(dir, 'b')] as const;

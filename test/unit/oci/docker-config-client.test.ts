@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,5 +19,6 @@ describe('maskedDockerConfigCredentials', () => {
     expect(await provider.get('ghcr.io')).toMatchObject({ identityToken: 'id-token-123' });
     expect(await provider.get('quay.io')).toBeUndefined();
     expect(masked).toEqual(['s3cret-pass', 'id-token-123']);
+    await rm(dir, { recursive: true });
   });
 });

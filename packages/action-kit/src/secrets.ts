@@ -2,9 +2,11 @@ import { actionsCoreCommands } from './commands';
 
 let masker: (value: string) => void = (value) => actionsCoreCommands.setSecret(value);
 
-/** Replaces how secrets are masked (tests record instead of printing ::add-mask::). */
-export function setSecretMasker(fn: (value: string) => void): void {
+/** Replaces how secrets are masked (tests record instead of printing ::add-mask::); returns the previous one. */
+export function setSecretMasker(fn: (value: string) => void): (value: string) => void {
+  const previous = masker;
   masker = fn;
+  return previous;
 }
 
 /**

@@ -11,7 +11,7 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { tempDir, type TempDir } from '../../harness/temp';
 import { requireTool } from '../../harness/tools';
 import { shapeOf } from '../../unit/archive/shape';
-import { runRecorded } from './action-context';
+import { runRecorded } from '../../harness/recorded-run';
 import { Buildah, inspectRaw, skopeo } from './buildah-images';
 
 const exec = promisify(execFile);

@@ -14,7 +14,7 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir, type TempDir } from '../../harness/temp';
 import { requireTool } from '../../harness/tools';
-import { fakeCommands } from '../../unit/build/fake-commands';
+import { fakeCommands } from '../../harness/recorded-run';
 import { loadEvent } from '../../unit/build/events';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

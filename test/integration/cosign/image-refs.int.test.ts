@@ -11,8 +11,7 @@ import { writeTinyOciLayout, type TinyImage } from '../../harness/oci-layout';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir, type TempDir } from '../../harness/temp';
-import { fakeCommands } from '../../unit/build/fake-commands';
-import { runRecorded } from './recorded-run';
+import { fakeCommands, runRecorded } from '../../harness/recorded-run';
 import { curlBlob, opensslVerify } from './tools';
 
 const repo = 'team/dual';

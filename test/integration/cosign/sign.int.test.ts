@@ -12,7 +12,7 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir, type TempDir } from '../../harness/temp';
 import { requireTool } from '../../harness/tools';
-import { runRecorded } from './recorded-run';
+import { runRecorded } from '../../harness/recorded-run';
 import { curlBlob, opensslVerify } from './tools';
 
 const repo = 'team/app';

@@ -10,7 +10,7 @@ import { writeTinyOciLayout, type TinyImage } from '../../harness/oci-layout';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir, type TempDir } from '../../harness/temp';
-import { runRecorded } from './recorded-run';
+import { runRecorded } from '../../harness/recorded-run';
 
 describe('sign and verify with a signature repository (token-auth registry)', () => {
   let reg: TestRegistry;

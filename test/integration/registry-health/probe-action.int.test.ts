@@ -8,7 +8,7 @@ import { startFakeForgejo, type FakeForgejo } from '../../harness/forgejo-fake';
 import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { pushSampleImage, pushSampleIndex, type SampleImage } from '../../harness/sample-images';
 import { tempDir, type TempDir } from '../../harness/temp';
-import { inputsEnv, runRecorded } from '../repin/recorded-run';
+import { inputsEnv, runRecorded } from '../../harness/recorded-run';
 import { parsePrometheusText } from './prometheus-text';
 
 const GAUGES = ['ok', 'broken', 'repositories', 'tags', 'manifests', 'blobs', 'last_run_timestamp_seconds'];

@@ -7,7 +7,7 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { pushSampleImage } from '../../harness/sample-images';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir, type TempDir } from '../../harness/temp';
-import { inputsEnv, runRecorded } from '../repin/recorded-run';
+import { inputsEnv, runRecorded } from '../../harness/recorded-run';
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, n));
 

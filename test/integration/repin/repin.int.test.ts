@@ -8,7 +8,7 @@ import { startRegistry, type TestRegistry } from '../../harness/registry';
 import { tempDir, type TempDir } from '../../harness/temp';
 import { requireTool } from '../../harness/tools';
 import { pushTestImage, servedDigest, servedManifest } from './oci-layout-images';
-import { inputsEnv, runRecorded } from './recorded-run';
+import { inputsEnv, runRecorded } from '../../harness/recorded-run';
 
 describe('repin action', () => {
   let upstream: TestRegistry;

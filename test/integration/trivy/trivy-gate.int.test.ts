@@ -11,7 +11,7 @@ import { pushSampleImage } from '../../harness/sample-images';
 import { skopeo, skopeoFlags } from '../../harness/skopeo';
 import { tempDir, type TempDir } from '../../harness/temp';
 import { requireTool } from '../../harness/tools';
-import { fakeCommands } from '../../unit/trivy/fake-commands';
+import { fakeCommands } from '../../harness/recorded-run';
 import { writeFakeTrivy } from '../../unit/trivy/fake-trivy';
 import { goldenPath } from '../../unit/trivy/golden';
 

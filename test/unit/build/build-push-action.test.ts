@@ -6,7 +6,7 @@ import { createActionContext } from '@sovereign-ci/action-kit';
 import { writeFile as writeFileAsync } from 'node:fs/promises';
 import type { CommandRunner, PushedImageStore } from '@sovereign-ci/build';
 import { createRun } from '../../../actions/build-push/src/run';
-import { fakeCommands } from './fake-commands';
+import { fakeCommands } from '../../harness/recorded-run';
 import { inputEnv as inputs } from './input-env';
 import { loadEvent } from './events';
 

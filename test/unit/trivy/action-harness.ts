@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createActionContext } from '@sovereign-ci/action-kit';
 import type { CacheStore, ToolCache } from '@sovereign-ci/trivy';
 import type { Dependencies } from '../../../actions/trivy-gate/src/sources';
-import { fakeCommands } from './fake-commands';
+import { fakeCommands } from '../../harness/recorded-run';
 
 /** A tool cache that fails the test if anything is installed. */
 export const noToolCache: ToolCache = {

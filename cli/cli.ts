@@ -1,3 +1,4 @@
+import { causeChain } from '@sovereign-ci/action-kit';
 import type { Command } from './command';
 import { copyCommand } from './commands/copy';
 import { generateKeyPairCommand } from './commands/generate-key-pair';
@@ -28,15 +29,10 @@ function help(): string {
 }
 
 function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (
-    let e: unknown = error;
-    e !== undefined && parts.length < 5;
-    e = e instanceof Error ? e.cause : undefined
-  ) {
-    parts.push(e instanceof Error ? e.message : String(e));
-  }
-  return parts.join(': caused by: ');
+  return causeChain(error)
+    .slice(0, 5)
+    .map((e) => (e instanceof Error ? e.message : String(e)))
+    .join(': caused by: ');
 }
 
 /** Runs one command line; resolves to the exit code (2 for usage errors). */

@@ -1,13 +1,6 @@
+import { inputEnvName } from '@sovereign-ci/action-kit';
 import type { ActionMetadata } from './action-metadata';
 import { UsageError } from './errors';
-
-/**
- * The variable a runner sets for an input: `INPUT_` + the name upper-cased with spaces turned
- * into `_`. Hyphens are kept (`dry-run` -> `INPUT_DRY-RUN`), as GitHub's runner and act do.
- */
-export function inputEnvName(name: string): string {
-  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
-}
 
 const EXPRESSION = /\$\{\{\s*(.*?)\s*\}\}/g;
 
@@ -73,3 +66,5 @@ export function resolveInputs(
 export function inputVariables(inputs: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value]));
 }
+
+export { inputEnvName };

@@ -1,10 +1,4 @@
-import {
-  copyImage,
-  dockerConfigCredentials,
-  dockerConfigPath,
-  parseReference,
-  RegistryClient,
-} from '@sovereign-ci/oci';
+import { copyImage, dockerConfigClient, parseReference } from '@sovereign-ci/oci';
 import type { Command } from '../command';
 import { consoleLogger } from '../console-logger';
 import { UsageError } from '../errors';
@@ -39,11 +33,10 @@ export const copyCommand: Command = {
     const source = parseReference(src);
     const target = parseReference(dst);
     const logger = consoleLogger(io.err, io.env.RUNNER_DEBUG === '1');
-    const client = new RegistryClient({
-      credentials: dockerConfigCredentials(dockerConfigPath(io.env), { env: io.env }),
+    const client = dockerConfigClient(io.env, {
       logger,
-      ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
-      ...(values['insecure-registry'] ? { insecureRegistries: values['insecure-registry'] } : {}),
+      caFile: values['ca-file'],
+      insecureRegistries: values['insecure-registry'],
     });
     const root = await copyImage(client, source, target, {
       concurrency,

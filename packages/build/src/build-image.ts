@@ -1,7 +1,8 @@
+import { isLoopback } from '@sovereign-ci/oci';
 import type { Logger } from '@sovereign-ci/action-kit';
 import { buildWithBuildah } from './buildah-build';
 import type { BuildahStorage } from './buildah-args';
-import { isLoopbackRegistry, type BuildResult, type BuildSpec } from './build-spec';
+import { type BuildResult, type BuildSpec } from './build-spec';
 import type { CommandRunner } from './command-runner';
 import { buildWithKaniko } from './kaniko-build';
 
@@ -54,7 +55,7 @@ export async function registriesWithoutCredentials(
 ): Promise<string[]> {
   const missing: string[] = [];
   for (const registry of new Set(registries)) {
-    if (isLoopbackRegistry(registry) || insecureRegistries.includes(registry)) continue;
+    if (isLoopback(registry) || insecureRegistries.includes(registry)) continue;
     if ((await credentials.get(registry)) === undefined) missing.push(registry);
   }
   return missing;

@@ -64,11 +64,3 @@ export function parseRegistryMirror(line: string): RegistryMirror | undefined {
 export function registryOf(reference: string): string {
   return reference.split('/')[0] ?? reference;
 }
-
-/** 127.0.0.0/8, ::1 and localhost, with or without a port. */
-export function isLoopbackRegistry(registry: string): boolean {
-  const host = registry.startsWith('[')
-    ? registry.slice(1, registry.indexOf(']'))
-    : registry.replace(/:\d+$/, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}

@@ -1,4 +1,5 @@
-import { isLoopbackRegistry, registryOf, type BuildSpec } from './build-spec';
+import { isLoopback } from '@sovereign-ci/oci';
+import { registryOf, type BuildSpec } from './build-spec';
 
 /** Buildah's global storage options. */
 export interface BuildahStorage {
@@ -55,8 +56,7 @@ export function buildahPushArgs(
   const args = [...buildahGlobalArgs(storage), 'push', `--digestfile=${digestFile}`, '--format=oci'];
   args.push(`--authfile=${spec.dockerConfig}`);
   const registry = registryOf(destination);
-  if (spec.insecureRegistries.includes(registry) || isLoopbackRegistry(registry))
-    args.push('--tls-verify=false');
+  if (spec.insecureRegistries.includes(registry) || isLoopback(registry)) args.push('--tls-verify=false');
   else if (certDir) args.push(`--cert-dir=${certDir}`);
   args.push(imageId, `docker://${destination}`);
   return args;

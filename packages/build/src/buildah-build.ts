@@ -1,8 +1,9 @@
+import { isLoopback } from '@sovereign-ci/oci';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '@sovereign-ci/action-kit';
 import { buildahBudArgs, buildahGlobalArgs, buildahPushArgs, type BuildahStorage } from './buildah-args';
-import { isLoopbackRegistry, type BuildResult, type BuildSpec } from './build-spec';
+import { type BuildResult, type BuildSpec } from './build-spec';
 import { runChecked, type CommandRunner } from './command-runner';
 import { registriesConf } from './registries-conf';
 
@@ -24,7 +25,7 @@ export async function buildWithBuildah(spec: BuildSpec, options: BuildahBuildOpt
   const dir = await mkdtemp(path.join(options.tempDir, 'buildah-'));
   try {
     const env: Record<string, string> = {};
-    const loopbackBases = (options.baseRegistries ?? []).filter(isLoopbackRegistry);
+    const loopbackBases = (options.baseRegistries ?? []).filter(isLoopback);
     const conf = registriesConf(spec.registryMirrors, [
       ...new Set([...spec.insecureRegistries, ...loopbackBases]),
     ]);

@@ -5,7 +5,6 @@ export {
   type BuildImageOptions,
 } from './build-image';
 export {
-  isLoopbackRegistry,
   parseRegistryMirror,
   registryOf,
   type BuildResult,

@@ -1,4 +1,5 @@
-import { isLoopbackRegistry, registryOf, type RegistryMirror } from './build-spec';
+import { isLoopback } from '@sovereign-ci/oci';
+import { registryOf, type RegistryMirror } from './build-spec';
 
 const quote = (value: string): string => JSON.stringify(value);
 
@@ -13,7 +14,7 @@ export function registriesConf(
   insecureRegistries: readonly string[],
 ): string | undefined {
   if (mirrors.length === 0 && insecureRegistries.length === 0) return undefined;
-  const insecure = (host: string): boolean => insecureRegistries.includes(host) || isLoopbackRegistry(host);
+  const insecure = (host: string): boolean => insecureRegistries.includes(host) || isLoopback(host);
   const lines = ['unqualified-search-registries = ["docker.io"]', 'short-name-mode = "permissive"', ''];
   const byRegistry = new Map<string, string[]>();
   for (const { registry, mirror } of mirrors) {

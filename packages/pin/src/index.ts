@@ -9,7 +9,6 @@ export { scanDockerfile } from './dockerfile-refs';
 export { DEFAULT_PATHS, fileKind, type PinFileKind } from './file-kind';
 export { findFiles } from './find-files';
 export { applyMirror, parseMirrors, type Mirror } from './mirrors';
-export { mapLimit } from './pool';
 export { repin, type PinChange, type RepinOptions, type RepinResult, type RewrittenFile } from './repin';
 export { PinResolver, type PinDescriptor, type PinRegistryClient, type Resolution } from './resolver';
 export { applyReplacements, splitWritten } from './rewrite';

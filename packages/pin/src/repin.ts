@@ -5,7 +5,7 @@ import { formatReference, parseReference, type ImageReference } from '@sovereign
 import { DEFAULT_PATHS } from './file-kind';
 import { findFiles } from './find-files';
 import { applyMirror, type Mirror } from './mirrors';
-import { mapLimit } from './pool';
+import { mapLimit } from '@sovereign-ci/action-kit';
 import { PinResolver, type PinRegistryClient, type Resolution } from './resolver';
 import { applyReplacements, splitWritten } from './rewrite';
 import { scanFile } from './scan-file';

@@ -1,18 +1,13 @@
+import { markdownTable } from '@sovereign-ci/action-kit';
 import type { PinChange } from './repin';
 import type { SkippedReference } from './types';
 
 const short = (digest: string | null): string =>
   digest ? digest.replace(/^(sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1') : '(none)';
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-function table(headers: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.map(cell).join(' | ')} |`;
-  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 /** Markdown table of changes: file, image, tag, old digest → new digest. */
 export function changesTable(changes: readonly PinChange[]): string {
-  return table(
+  return markdownTable(
     ['file', 'image', 'tag', 'digest'],
     changes.map((c) => [
       `${c.file}:${c.line}`,
@@ -25,7 +20,7 @@ export function changesTable(changes: readonly PinChange[]): string {
 
 /** Markdown table of skipped references with their reasons. */
 export function skippedTable(skipped: readonly SkippedReference[]): string {
-  return table(
+  return markdownTable(
     ['file', 'image', 'reason'],
     skipped.map((s) => [
       `${s.file}:${s.line}`,

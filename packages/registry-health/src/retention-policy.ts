@@ -44,7 +44,9 @@ export function selectTags(versions: readonly PackageVersion[], policy: Retentio
   const byPackage = new Map<string, PackageVersion[]>();
   for (const version of versions) {
     if (isDigestVersion(version.version) || attachedSubject(version.version)) continue;
-    byPackage.set(version.package, [...(byPackage.get(version.package) ?? []), version]);
+    let tags = byPackage.get(version.package);
+    if (!tags) byPackage.set(version.package, (tags = []));
+    tags.push(version);
   }
   const decisions: Decision[] = [];
   for (const tags of byPackage.values()) {
